@@ -1,0 +1,56 @@
+"""Public, read-only lookups a resident needs before signing in: areas and local policy."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from app.schemas.fields import text
+from app.services.areas import child_areas
+from app.services.policies import policy_summary
+
+blp = Blueprint("public", __name__, url_prefix="/api/public", description="公开信息：地区、政策")
+
+
+class AreaQuerySchema(Schema):
+    parent = text(12, metadata={"description": "上级区划代码；不填则列出最上级"})
+
+
+class AreaSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+
+
+class AreaListSchema(Schema):
+    items = fields.List(fields.Nested(AreaSchema))
+
+
+class ProgramPolicySchema(Schema):
+    program = fields.String()
+    label = fields.String()
+    standard = fields.Dict()
+    required_materials = fields.List(fields.String())
+
+
+class PolicySummarySchema(Schema):
+    area = fields.Nested(AreaSchema)
+    effective_from = fields.String()
+    decision_deadline_working_days = fields.Integer()
+    programs = fields.List(fields.Nested(ProgramPolicySchema))
+    notes = fields.List(fields.String())
+
+
+@blp.route("/areas", methods=["GET"])
+@blp.arguments(AreaQuerySchema, location="query")
+@blp.response(200, AreaListSchema)
+def list_areas(query: dict) -> dict:
+    """Areas directly below a parent, for the resident's area picker."""
+    return {"items": child_areas(query.get("parent"))}
+
+
+@blp.route("/areas/<code>/policy", methods=["GET"])
+@blp.response(200, PolicySummarySchema)
+def area_policy(code: str) -> dict:
+    """Programs, current standards, required materials and deadlines in force for an area."""
+    return policy_summary(code[:12])

@@ -1,0 +1,85 @@
+"""Background jobs: RQ on Redis when REDIS_URL is set, otherwise run in-process.
+
+Jobs are enqueued only after the transaction that created their rows has committed, with a job id
+derived from what they work on, so a retried request never runs the same work twice at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import event
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+_announced_in_process = False
+
+
+class InProcessQueue:
+    """Runs each job at once in the calling process; used when no Redis is configured."""
+
+    name = "in-process"
+
+    def enqueue(self, func: Callable[..., Any], *args: Any, job_id: str) -> None:
+        """Run the job now; failures are logged, never raised into the request."""
+        try:
+            func(*args)
+        except Exception:
+            log.exception("in-process job %s failed", job_id)
+
+
+class RQQueue:
+    """Enqueues onto an RQ queue with the JSON serializer and deterministic job ids."""
+
+    def __init__(self, redis_url: str, queue_name: str) -> None:
+        from redis import Redis
+        from rq import Queue
+        from rq.serializers import JSONSerializer
+
+        self.redis = Redis.from_url(redis_url)
+        self.queue = Queue(queue_name, connection=self.redis, serializer=JSONSerializer)
+        self.name = f"rq:{queue_name}"
+
+    def enqueue(self, func: Callable[..., Any], *args: Any, job_id: str) -> None:
+        """Enqueue unless a job with that id is already queued or running."""
+        from rq import Retry
+        from rq.job import Job, JobStatus
+
+        try:
+            existing = Job.fetch(job_id, connection=self.redis, serializer=self.queue.serializer)
+        except Exception:
+            existing = None
+        if existing is not None and existing.get_status() in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED):
+            return
+        self.queue.enqueue(func, *args, job_id=job_id, retry=Retry(max=3, interval=[5, 30, 120]))
+
+
+def init_queue(app: Flask) -> None:
+    """Choose the queue from the config and say once when jobs run in-process."""
+    global _announced_in_process
+    if app.config.get("REDIS_URL"):
+        app.extensions["doudi_queue"] = RQQueue(app.config["REDIS_URL"], app.config["RQ_QUEUE"])
+        return
+    app.extensions["doudi_queue"] = InProcessQueue()
+    if not _announced_in_process:
+        log.info("REDIS_URL is not set: background jobs run in-process")
+        _announced_in_process = True
+
+
+def enqueue_after_commit(func: Callable[..., Any], *args: Any, job_id: str) -> None:
+    """Enqueue a job once the current transaction commits (dropped if it rolls back)."""
+    queue = current_app.extensions["doudi_queue"]
+    session = db.session()
+
+    @event.listens_for(session, "after_commit", once=True)
+    def _enqueue(_session: Any) -> None:
+        queue.enqueue(func, *args, job_id=job_id)
+
+    @event.listens_for(session, "after_rollback", once=True)
+    def _forget(_session: Any) -> None:
+        if event.contains(session, "after_commit", _enqueue):
+            event.remove(session, "after_commit", _enqueue)

@@ -1,0 +1,1 @@
+"""marshmallow schemas per area and audience (resident / staff / public)."""

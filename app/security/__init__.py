@@ -1,0 +1,1 @@
+"""Keys, ciphers, password hashes and signed tokens."""
