@@ -1,0 +1,1 @@
+"""WeChat official-account integration: gateway, token caches and a local stand-in."""
