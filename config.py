@@ -67,6 +67,8 @@ class Config:
     # Where the H5 pages live: WeChat sends the browser back here with ?code=...
     RESIDENT_H5_URL = os.environ.get("RESIDENT_H5_URL", "http://127.0.0.1:5000/h5/")
 
+    DEMO_PAGES = False  # the resident H5 demo pages, on in `python -m app.demo` only
+
     API_TITLE = "Doudi 兜底 — social assistance self-service API"
     API_VERSION = "1.0"
     OPENAPI_VERSION = "3.0.3"

@@ -59,6 +59,10 @@ def build_app(config: Any = None) -> Flask:
     api = DoudiApi(app, spec_kwargs=_spec_kwargs())
     register_blueprints(api)
     app.register_blueprint(docs_blueprint)
+    if app.config.get("DEMO_PAGES"):
+        from app.demo_pages import demo_pages
+
+        app.register_blueprint(demo_pages)
     register_error_handlers(app)
     init_wechat(app)
     _guard_json_size(app)
