@@ -38,7 +38,7 @@ def doudi() -> None:
 @doudi.command("init-db")
 def init_db() -> None:
     """Create or upgrade the schema through the migrations (the only way the schema is built)."""
-    upgrade()
+    upgrade(revision="heads")
     click.echo("database schema is up to date")
 
 

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     password = os.environ.get(DEMO_PASSWORD_ENV, "demo-pass-2024")
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         created = seed_demo_data(password)
         db.session.commit()
     print(

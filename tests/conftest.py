@@ -74,7 +74,7 @@ def _migrate(app) -> None:  # noqa: ANN001
     from flask_migrate import upgrade
 
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from app.cli import seed_demo_data
 
         seed_demo_data(DEMO_PASSWORD)

@@ -32,7 +32,7 @@ def test_migrations_downgrade_and_upgrade_cleanly(app, backend):
         ).scalars().all()
         db.session.commit()
         assert set(tables) <= {"alembic_version"}
-        upgrade()
+        upgrade(revision="heads")
         from app.cli import seed_demo_data
 
         seed_demo_data("demo-pass-2024")
