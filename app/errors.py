@@ -14,6 +14,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, jsonify
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,11 @@ def handle_validation_error(error: ma.ValidationError):  # noqa: ANN201
     return _respond(422, "validation_failed", _HTTP_CODES[422][1], translate_errors(messages))
 
 
+def handle_stale_data(error: Exception):  # noqa: ANN201
+    """Two saves of the same record crossed (optimistic version check): ask to reload, lose nothing silently."""
+    return _respond(409, "changed_meanwhile", "内容刚刚被修改过，请刷新后再试")
+
+
 def handle_unexpected(error: Exception):  # noqa: ANN201
     """Log the failure with its traceback and answer without revealing internals."""
     log.exception("unhandled error: %s", type(error).__name__)
@@ -198,4 +204,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ma.ValidationError, handle_validation_error)
+    app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(Exception, handle_unexpected)

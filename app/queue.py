@@ -25,9 +25,14 @@ class InProcessQueue:
     name = "in-process"
 
     def enqueue(self, func: Callable[..., Any], *args: Any, job_id: str) -> None:
-        """Run the job now; failures are logged, never raised into the request."""
+        """Run the job now in its own application context (and so its own session and transaction).
+
+        Failures are logged, never raised into the request that enqueued the job.
+        """
+        app = current_app._get_current_object()
         try:
-            func(*args)
+            with app.app_context():
+                func(*args)
         except Exception:
             log.exception("in-process job %s failed", job_id)
 

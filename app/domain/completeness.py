@@ -90,6 +90,6 @@ def _check_items(snapshot: dict[str, Any], problems: dict[str, list[str]]) -> No
                 problems[f"{section}.{index}.member_id"].append("这一项对应的家庭成员已不在申请中，请重新选择")
             if section != "assets" and item.get("amount") in (None, ""):
                 problems[f"{section}.{index}.amount"].append("请填写金额")
-            if section == "expenses" and item.get("reimbursed") and item.get("amount") is not None:
-                if item["reimbursed"] > item["amount"]:
-                    problems[f"{section}.{index}.reimbursed"].append("已报销金额不能大于费用总额")
+            reimbursed, amount = item.get("reimbursed"), item.get("amount")
+            if section == "expenses" and reimbursed and amount is not None and reimbursed > amount:
+                problems[f"{section}.{index}.reimbursed"].append("已报销金额不能大于费用总额")

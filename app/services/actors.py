@@ -28,3 +28,12 @@ class StaffActor:
     def covers(self, path: str | None) -> bool:
         """True when an area (by path) lies inside this staff member's subtree."""
         return bool(path) and path.startswith(self.area_path)
+
+
+def actor_identity(actor: ResidentActor | StaffActor | None) -> tuple[str, str | None, str | None]:
+    """(actor type, id, role) as recorded in the stage history and the audit log."""
+    if isinstance(actor, StaffActor):
+        return "staff", actor.staff_id, actor.role
+    if isinstance(actor, ResidentActor):
+        return "resident", actor.account_id, "resident"
+    return "system", None, None

@@ -11,7 +11,11 @@ from app.extensions import db
 from app.models import Application, AssetItem, ExpenseItem, IncomeItem, Member, Person
 from app.models.types import utcnow
 from app.services.actors import ResidentActor
-from app.services.applications import editable_application, ensure_no_other_open_application, flush_guarding_duplicates
+from app.services.applications import (
+    editable_application,
+    ensure_no_other_open_application,
+    flush_guarding_duplicates,
+)
 from app.services.areas import area_by_code
 
 _PERSON_FIELDS = ("name", "phone", "work_capacity", "disability_grade", "serious_illness")

@@ -14,7 +14,7 @@ from app.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Application, Household, Member, Person, StageEvent
 from app.models.types import utcnow
-from app.services.actors import ResidentActor, StaffActor
+from app.services.actors import ResidentActor, StaffActor, actor_identity
 
 EDITABLE_STAGES = frozenset({"draft", "needs_materials"})
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud over the phone
@@ -153,12 +153,7 @@ def record_stage(
     opinion: str | None = None,
 ) -> StageEvent:
     """Append one step to the application's history."""
-    if isinstance(actor, StaffActor):
-        actor_type, actor_id, role = "staff", actor.staff_id, actor.role
-    elif isinstance(actor, ResidentActor):
-        actor_type, actor_id, role = "resident", actor.account_id, stages.RESIDENT
-    else:
-        actor_type, actor_id, role = "system", None, None
+    actor_type, actor_id, role = actor_identity(actor)
     event = StageEvent(
         application=application,
         action=action,

@@ -8,7 +8,7 @@ from flask import has_request_context, request
 
 from app.extensions import db
 from app.models import AuditEntry
-from app.services.actors import ResidentActor, StaffActor
+from app.services.actors import ResidentActor, StaffActor, actor_identity
 
 
 def record_audit(
@@ -19,12 +19,7 @@ def record_audit(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Add one audit entry; `detail` must carry no personal data."""
-    if isinstance(actor, StaffActor):
-        actor_type, actor_id, role = "staff", actor.staff_id, actor.role
-    elif isinstance(actor, ResidentActor):
-        actor_type, actor_id, role = "resident", actor.account_id, None
-    else:
-        actor_type, actor_id, role = "system", None, None
+    actor_type, actor_id, role = actor_identity(actor)
     db.session.add(
         AuditEntry(
             actor_type=actor_type,
