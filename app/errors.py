@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, jsonify
+from flask import Flask, has_request_context, jsonify, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -140,6 +141,36 @@ def translate_errors(errors: Any) -> Any:
     return errors
 
 
+def flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested marshmallow errors as flat dotted paths: {"items": {0: {"amount": [...]}}} → {"items.0.amount": [...]}."""
+    if isinstance(errors, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in errors.items():
+            path = prefix if key == "_schema" and prefix else f"{prefix}.{key}" if prefix else str(key)
+            for inner_path, messages in flatten_errors(value, path).items():
+                flat.setdefault(inner_path, []).extend(messages)
+        return flat
+    if isinstance(errors, list) and all(isinstance(item, str) for item in errors):
+        return {prefix or "_schema": list(errors)}
+    if isinstance(errors, list):
+        return flatten_errors(dict(enumerate(errors)), prefix)
+    return {prefix or "_schema": [str(errors)]}
+
+
+# Endpoints whose body is one section of a larger form register how their paths read in that form.
+_ERROR_PATHS: dict[str, Callable[[str], str]] = {}
+
+
+def register_error_paths(endpoint: str, to_form_path: Callable[[str], str]) -> None:
+    """Report validation errors of `endpoint` under the form's absolute paths (as the submit check does)."""
+    _ERROR_PATHS[endpoint] = to_form_path
+
+
+def _form_paths(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    mapper = _ERROR_PATHS.get(request.endpoint or "") if has_request_context() else None
+    return {mapper(path): messages for path, messages in errors.items()} if mapper else errors
+
+
 def error_body(status: int, code: str, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
     """The one error body."""
     return {"status": status, "code": code, "message": message, "errors": errors or {}}
@@ -173,8 +204,8 @@ def handle_http_exception(error: HTTPException):  # noqa: ANN201
             code, message = "malformed_json", "提交的数据不是有效的 JSON 格式"
         else:
             # webargs nests by location ("json", "query", "files"); one location is the common case.
-            flat = next(iter(messages.values())) if len(messages) == 1 else messages
-            errors = translate_errors(flat if isinstance(flat, dict) else {"_schema": flat})
+            nested = next(iter(messages.values())) if len(messages) == 1 else messages
+            errors = _form_paths(flatten_errors(translate_errors(nested)))
     headers = {k: v for k, v in (data.get("headers") or {}).items()}
     valid_methods = getattr(error, "valid_methods", None)
     if status == 405 and valid_methods:
@@ -184,8 +215,7 @@ def handle_http_exception(error: HTTPException):  # noqa: ANN201
 
 def handle_validation_error(error: ma.ValidationError):  # noqa: ANN201
     """A schema used directly in a service raised: same 422 body."""
-    messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-    return _respond(422, "validation_failed", _HTTP_CODES[422][1], translate_errors(messages))
+    return _respond(422, "validation_failed", _HTTP_CODES[422][1], flatten_errors(translate_errors(error.messages)))
 
 
 def handle_stale_data(error: Exception):  # noqa: ANN201

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from app.domain.vocab import all_vocabularies
 from app.schemas.fields import text
-from app.services.areas import child_areas
+from app.services.areas import ancestors, area_by_code, child_areas
 from app.services.policies import policy_summary
 
 blp = Blueprint("public", __name__, url_prefix="/api/public", description="公开信息：地区、政策")
@@ -47,6 +48,31 @@ class PolicySummarySchema(Schema):
 def list_areas(query: dict) -> dict:
     """Areas directly below a parent, for the resident's area picker."""
     return {"items": child_areas(query.get("parent"))}
+
+
+class AreaDetailSchema(AreaSchema):
+    ancestors = fields.List(fields.Nested(AreaSchema), metadata={"description": "从县到上一级"})
+
+
+class VocabularySchema(Schema):
+    vocabularies = fields.Dict(
+        keys=fields.String(), values=fields.Dict(), metadata={"description": "各选项的代码和中文名称"}
+    )
+
+
+@blp.route("/vocabularies", methods=["GET"])
+@blp.response(200, VocabularySchema)
+def vocabularies() -> dict:
+    """Every choice list's keys with the Chinese labels to show (programs, relations, stages, ...)."""
+    return {"vocabularies": all_vocabularies()}
+
+
+@blp.route("/areas/<code>", methods=["GET"])
+@blp.response(200, AreaDetailSchema)
+def area_detail(code: str) -> dict:
+    """One area with the chain above it, so a picker can show a saved village in context."""
+    area = area_by_code(code[:12])
+    return {"code": area.code, "name": area.name, "level": area.level, "ancestors": list(reversed(ancestors(area)[1:]))}
 
 
 @blp.route("/areas/<code>/policy", methods=["GET"])

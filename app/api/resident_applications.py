@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from app.api.auth import RESIDENT_SECURITY, current_resident, resident_required
-from app.schemas.application_parts import PART_SCHEMAS, CreateApplicationSchema, WithdrawSchema
-from app.schemas.outputs import ApplicationListSchema, ApplicationSchema
+from app.errors import register_error_paths
+from app.schemas.application_parts import PART_SCHEMAS, CreateApplicationSchema, WithdrawSchema, form_path
+from app.schemas.outputs import ApplicationListSchema, ApplicationSchema, ErrorSchema
 from app.services import applications as service
 from app.services.application_parts import save_part
 from app.services.application_views import application_for_resident_view, summary_for_resident
@@ -84,11 +87,18 @@ def _register_part(part: str, schema: type[Schema]) -> None:
 
 for _part, _schema in PART_SCHEMAS.items():
     _register_part(_part, _schema)
+    register_error_paths(f"{blp.name}.save_{_part}", partial(form_path, _part))
 
 
 @blp.route("/<application_id>/submit", methods=["POST"])
 @blp.doc(security=RESIDENT_SECURITY)
 @blp.response(200, ApplicationSchema)
+@blp.alt_response(
+    422,
+    schema=ErrorSchema,
+    description="application_incomplete：errors 列出全部问题，键为表单字段路径（如 applicant.phone、members.1.relation）",
+)
+@blp.alt_response(409, schema=ErrorSchema, description="duplicate_open_application 或 application_not_editable")
 @resident_required
 def submit_application(application_id: str) -> dict:
     """Submit; when anything is missing or wrong, 422 `application_incomplete` lists every problem at once."""

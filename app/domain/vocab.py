@@ -97,3 +97,26 @@ STAFF_ROLES = {
 ROLES_SEEING_ID_NUMBERS = frozenset({"township_clerk", "township_reviewer", "county_officer"})
 
 AREA_LEVELS = ("county", "township", "village")
+
+
+def all_vocabularies() -> dict[str, dict[str, str]]:
+    """Every vocabulary by name, keys as strings, for clients to label choices."""
+    from app.domain.stages import STAGES
+
+    named = {
+        "programs": PROGRAMS,
+        "channels": CHANNELS,
+        "household_types": HOUSEHOLD_TYPES,
+        "relations": RELATIONS,
+        "proxy_relations": PROXY_RELATIONS,
+        "work_capacity": WORK_CAPACITY,
+        "disability_grades": DISABILITY_GRADES,
+        "income_categories": INCOME_CATEGORIES,
+        "periods": PERIODS,
+        "asset_kinds": ASSET_KINDS,
+        "expense_kinds": EXPENSE_KINDS,
+        "attachment_kinds": ATTACHMENT_KINDS,
+        "staff_roles": STAFF_ROLES,
+        "stages": STAGES,
+    }
+    return {name: {str(k): v for k, v in values.items()} for name, values in named.items()}

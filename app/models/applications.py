@@ -64,8 +64,9 @@ class Application(db.Model):
 
 
 Index("ix_applications_applicant_program", Application.applicant_id_hash, Application.program)
-# One open application per person and program, enforced by the database too (a lost race gets a 409).
-_OPEN = Application.stage.notin_(sorted(FINAL_STAGES))
+# One application being handled per person and program, enforced by the database too (a lost race gets
+# a 409). Drafts are left out: anyone can type any ID number into a draft, and that must lock nobody out.
+_OPEN = Application.stage.notin_(sorted(FINAL_STAGES | {"draft"}))
 Index(
     "uq_applications_open_per_person",
     Application.applicant_id_hash,

@@ -162,3 +162,12 @@ PART_SCHEMAS: dict[str, type[Schema]] = {
     "reason": ReasonPartSchema,
     "consent": ConsentPartSchema,
 }
+
+
+def form_path(part: str, path: str) -> str:
+    """Where a field of a part's body sits in the whole form (`items.0.amount` of income → `income.0.amount`)."""
+    if part in ("applicant", "bank", "proxy"):
+        return part if path == "_schema" else f"{part}.{path}"
+    if part in ("income", "assets", "expenses") and (path == "items" or path.startswith("items.")):
+        return part + path[len("items") :]
+    return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -32,12 +33,26 @@ def choice(vocabulary: dict[Any, str], **kwargs: Any) -> fields.Field:
 
 def money(**kwargs: Any) -> fields.Decimal:
     """A non-negative amount in yuan with at most two decimals, sent and returned as a string."""
-    return fields.Decimal(
-        places=2,
+    metadata = {"type": "string", "example": "300.00", **kwargs.pop("metadata", {})}
+    return Money(
         as_string=True,
         validate=validate.Range(min=0, max=100_000_000, error="金额应在0到1亿元之间"),
+        metadata=metadata,
         **kwargs,
     )
+
+
+class Money(fields.Decimal):
+    """Yuan and fen: more than two decimals is a typing mistake to point out, not something to round away."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if amount.as_tuple().exponent < -2 and amount != amount.quantize(_FEN):
+            raise ValidationError("金额最多保留两位小数（到分）")
+        return amount.quantize(_FEN)
+
+
+_FEN = Decimal("0.01")
 
 
 class TrimmedString(fields.String):

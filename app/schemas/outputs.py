@@ -68,6 +68,9 @@ class ProgressSchema(Schema):
 
     stage = fields.String()
     stage_label = fields.String()
+    open = fields.Boolean(metadata={"description": "仍在办理中"})
+    editable = fields.Boolean(metadata={"description": "申请人现在可以修改（草稿或需补充材料）"})
+    can_withdraw = fields.Boolean(metadata={"description": "现在可以撤回"})
     since = fields.String()
     next_actor = fields.String(allow_none=True, metadata={"description": "下一步由谁办理"})
     due_date = fields.String(allow_none=True, metadata={"description": "办结期限（工作日计算）"})

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app.domain.id_numbers import parse_id_number
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.models import Application, AssetItem, ExpenseItem, IncomeItem, Member, Person
+from app.models import Application, Area, AssetItem, ExpenseItem, IncomeItem, Member, Person
 from app.models.types import utcnow
 from app.services.actors import ResidentActor
 from app.services.applications import (
@@ -18,14 +18,22 @@ from app.services.applications import (
 )
 from app.services.areas import area_by_code
 
+Saver = Callable[[ResidentActor, Application, dict[str, Any]], None]
 _PERSON_FIELDS = ("name", "phone", "work_capacity", "disability_grade", "serious_illness")
 _HOUSEHOLD_FIELDS = ("household_type", "registered_address", "current_address")
 
 
 def save_part(actor: ResidentActor, application_id: str, part: str, data: dict[str, Any]) -> Application:
-    """Replace one part of an editable application with what the resident sent."""
+    """Replace one part of an editable application with what the resident sent.
+
+    Problems are reported under absolute paths (`applicant.id_number`, `income.0.member_id`), the same
+    paths the submit check uses, so a client puts every message next to the same field.
+    """
     application = editable_application(actor, application_id)
-    _SAVERS[part](application, data)
+    # One flush at the end, inside the duplicate guard: a lookup half-way (the area, say) would otherwise
+    # write the rows in two goes, bumping the version twice and letting a lost race escape the guard.
+    with db.session.no_autoflush:
+        _SAVERS[part](actor, application, data)
     application.updated_at = utcnow()
     flush_guarding_duplicates()
     return application
@@ -39,7 +47,7 @@ def _set_person_id_number(person: Person, number: str | None) -> None:
     person.set_id_number(facts.number, facts.sex, facts.birth_date)
 
 
-def _save_applicant(application: Application, data: dict[str, Any]) -> None:
+def _save_applicant(actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
     applicant = application.applicant
     for field in _PERSON_FIELDS:
         if field in data:
@@ -49,20 +57,38 @@ def _save_applicant(application: Application, data: dict[str, Any]) -> None:
         _set_person_id_number(applicant, data["id_number"])
         others = {m.person.id_number_hash for m in application.household.members if m.person is not applicant}
         if applicant.id_number_hash and applicant.id_number_hash in others:
-            raise ValidationFailed(errors={"id_number": ["申请人的身份证号码和一位家庭成员重复了"]})
+            raise ValidationFailed(errors={"applicant.id_number": ["申请人的身份证号码和一位家庭成员重复了"]})
         application.applicant_id_hash = applicant.id_number_hash
         if applicant.id_number_hash:
-            ensure_no_other_open_application(applicant.id_number_hash, application.program, application.id)
+            ensure_no_other_open_application(
+                actor, applicant.id_number_hash, application.program, application.id, only_visible=True
+            )
     household = application.household
     for field in _HOUSEHOLD_FIELDS:
         if field in data:
             setattr(household, field, data[field])
     if "area_code" in data:
-        area = area_by_code(data["area_code"]) if data["area_code"] else None
-        household.area_id = application.area_id = area.id if area else None
+        area = _area_or_422(data["area_code"]) if data["area_code"] else None
+        application.area = area
+        household.area_id = area.id if area else None
 
 
-def _save_members(application: Application, data: dict[str, Any]) -> None:
+def _area_or_422(code: str) -> Area:
+    try:
+        return area_by_code(code)
+    except NotFound as exc:
+        raise ValidationFailed(errors={"applicant.area_code": ["没有找到这个村（社区），请重新选择"]}) from exc
+
+
+_MEMBER_PERSON_FIELDS = ("name", "work_capacity", "disability_grade")
+
+
+def _save_members(actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
+    """Replace the member list; a member sent with its `id` keeps whatever it does not send again.
+
+    Responses show other people's ID numbers masked, so a client resending a member without its
+    number must not erase it.
+    """
     household = application.household
     applicant_member = next(m for m in household.members if m.relation == "self")
     existing = {m.id: m for m in household.members if m is not applicant_member}
@@ -74,15 +100,20 @@ def _save_members(application: Application, data: dict[str, Any]) -> None:
             errors[f"members.{index}.id"] = ["这位家庭成员已不在申请中，请刷新后重试"]
             continue
         if member is None:
-            member = Member(person=Person())
+            member = Member(person=Person(), relation=None, co_resident=True)
+            incoming = {"co_resident": True, "serious_illness": False, **incoming}
         person = member.person
-        person.name = incoming.get("name")
-        _set_person_id_number(person, incoming.get("id_number"))
-        for field in ("work_capacity", "disability_grade", "serious_illness"):
-            setattr(person, field, incoming.get(field))
-        person.serious_illness = bool(incoming.get("serious_illness"))
-        member.relation = incoming.get("relation")
-        member.co_resident = incoming.get("co_resident", True)
+        for field in _MEMBER_PERSON_FIELDS:
+            if field in incoming:
+                setattr(person, field, incoming[field])
+        if "serious_illness" in incoming:
+            person.serious_illness = bool(incoming["serious_illness"])
+        if "id_number" in incoming:
+            _set_person_id_number(person, incoming["id_number"])
+        if "relation" in incoming:
+            member.relation = incoming["relation"]
+        if "co_resident" in incoming:
+            member.co_resident = incoming["co_resident"]
         member.position = index + 1
         kept.append(member)
     if errors:
@@ -103,12 +134,12 @@ def _person_is_private(member: Member) -> bool:
     return db.session.query(ResidentAccount.id).filter_by(person_id=member.person_id).first() is None
 
 
-def _replace_items(model: type, attribute: str) -> Callable[[Application, dict[str, Any]], None]:
-    def save(application: Application, data: dict[str, Any]) -> None:
+def _replace_items(model: type, attribute: str, part: str) -> Saver:
+    def save(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
         household = application.household
         member_ids = {m.id for m in household.members}
         errors = {
-            f"items.{i}.member_id": ["请选择申请中的家庭成员"]
+            f"{part}.{i}.member_id": ["请选择申请中的家庭成员"]
             for i, item in enumerate(data["items"])
             if item.get("member_id") and item["member_id"] not in member_ids
         }
@@ -121,28 +152,28 @@ def _replace_items(model: type, attribute: str) -> Callable[[Application, dict[s
     return save
 
 
-def _save_bank(application: Application, data: dict[str, Any]) -> None:
+def _save_bank(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
     for field, column in (("bank_name", "bank_name"), ("account", "bank_account"), ("holder", "bank_account_holder")):
         if field in data:
             setattr(application, column, data[field])
 
 
-def _save_reason(application: Application, data: dict[str, Any]) -> None:
+def _save_reason(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
     if "reason" in data:
         application.reason = data["reason"]
 
 
-def _save_consent(application: Application, data: dict[str, Any]) -> None:
+def _save_consent(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
     application.consent_to_verification = data["consent_to_verification"]
     application.consent_at = utcnow() if data["consent_to_verification"] else None
 
 
-_SAVERS: dict[str, Callable[[Application, dict[str, Any]], None]] = {
+_SAVERS: dict[str, Saver] = {
     "applicant": _save_applicant,
     "members": _save_members,
-    "income": _replace_items(IncomeItem, "incomes"),
-    "assets": _replace_items(AssetItem, "assets"),
-    "expenses": _replace_items(ExpenseItem, "expenses"),
+    "income": _replace_items(IncomeItem, "incomes", "income"),
+    "assets": _replace_items(AssetItem, "assets", "assets"),
+    "expenses": _replace_items(ExpenseItem, "expenses", "expenses"),
     "bank": _save_bank,
     "reason": _save_reason,
     "consent": _save_consent,

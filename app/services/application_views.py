@@ -8,6 +8,7 @@ from app.domain import stages, vocab
 from app.domain.masking import mask_account, mask_id_number, mask_name, mask_phone
 from app.models import Application, Member, Person
 from app.services.actors import ResidentActor
+from app.services.applications import EDITABLE_STAGES
 
 _REASON_STAGES = frozenset({"needs_materials", "not_accepted", "rejected", "withdrawn"})
 
@@ -50,6 +51,9 @@ def progress(application: Application) -> dict[str, Any]:
     return {
         "stage": application.stage,
         "stage_label": stages.STAGES[application.stage],
+        "open": stages.is_open(application.stage),
+        "editable": application.stage in EDITABLE_STAGES,
+        "can_withdraw": stages.is_open(application.stage),
         "since": last.created_at.isoformat() if last else application.created_at.isoformat(),
         "next_actor": stages.NEXT_ACTOR.get(application.stage),
         "due_date": application.due_date.isoformat() if application.due_date else None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.domain import stages
 from app.domain.completeness import submission_problems
@@ -15,6 +16,7 @@ from app.extensions import db
 from app.models import Application, Household, Member, Person, StageEvent
 from app.models.types import utcnow
 from app.services.actors import ResidentActor, StaffActor, actor_identity
+from app.services.audit import record_audit
 
 EDITABLE_STAGES = frozenset({"draft", "needs_materials"})
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud over the phone
@@ -35,7 +37,8 @@ def create_draft(actor: ResidentActor, program: str, on_behalf: bool, proxy: dic
     if on_behalf and not proxy:
         raise ValidationFailed(errors={"proxy": ["代为申请时，请填写代办人姓名、与申请人的关系和联系电话"]})
     applicant = Person()
-    household = Household()
+    # Empty from the start: after the flush SQLAlchemy would otherwise ask the database to find that out.
+    household = Household(incomes=[], assets=[], expenses=[])
     if not on_behalf and actor.id_hash:
         _prefill_from_bound_identity(actor, applicant)
     household.members.append(Member(person=applicant, relation="self", co_resident=True, position=0))
@@ -54,7 +57,7 @@ def create_draft(actor: ResidentActor, program: str, on_behalf: bool, proxy: dic
         proxy_phone=proxy["phone"] if on_behalf and proxy else None,
     )
     if application.applicant_id_hash:
-        ensure_no_other_open_application(application.applicant_id_hash, program, None)
+        ensure_no_other_open_application(actor, application.applicant_id_hash, program, None)
     db.session.add(application)
     record_stage(application, "create", None, "draft", actor)
     flush_guarding_duplicates()
@@ -83,7 +86,12 @@ def visible_to(actor: ResidentActor, application: Application) -> bool:
 
 def application_for_resident(actor: ResidentActor, application_id: str) -> Application:
     """The application if this resident may see it; NotFound otherwise, so ids do not leak."""
-    application = db.session.get(Application, application_id) if len(application_id) <= 36 else None
+    # Every resident view lists the members: fetch them in the same query as the application (its
+    # household, applicant and area are joined already) rather than in one more round trip.
+    members = joinedload(Application.household).joinedload(Household.members)
+    application = (
+        db.session.get(Application, application_id, options=[members]) if len(application_id) <= 36 else None
+    )
     if application is None or not visible_to(actor, application):
         raise NotFound("没有找到这份申请", code="application_not_found")
     return application
@@ -109,28 +117,58 @@ def applications_of_resident(actor: ResidentActor) -> list[Application]:
     return [a for a in found.unique() if visible_to(actor, a)]
 
 
-def ensure_no_other_open_application(id_hash: str, program: str, excluding_id: str | None) -> None:
-    """Refuse a second open application for the same person and program, naming the first."""
+# Stages in which an application blocks another one for the same person and program. A draft does not:
+# anyone can type anyone's ID number into a draft, and an abandoned or malicious draft must not lock a
+# person out; a resident's own drafts are caught separately so they are pointed back to them.
+HANDLED_STAGES = stages.OPEN_STAGES - {"draft"}
+
+
+def ensure_no_other_open_application(
+    actor: ResidentActor,
+    id_hash: str,
+    program: str,
+    excluding_id: str | None,
+    *,
+    only_visible: bool = False,
+) -> None:
+    """Refuse a second open application for the same person and program.
+
+    The existing application is named (reference, stage, id) only to a resident who may see it; to anyone
+    else the answer is generic, so typing a stranger's ID number tells nothing about their affairs.
+    With `only_visible` (while a draft is being filled in) only the resident's own applications count;
+    the full check runs at submission.
+    """
+    handled = Application.stage.in_(HANDLED_STAGES)
+    own_draft = (Application.stage == "draft") & (Application.created_by_account_id == actor.account_id)
     query = select(Application).where(
-        Application.applicant_id_hash == id_hash,
-        Application.program == program,
-        Application.stage.in_(stages.OPEN_STAGES),
+        Application.applicant_id_hash == id_hash, Application.program == program, handled | own_draft
     )
     if excluding_id:
         query = query.where(Application.id != excluding_id)
     with db.session.no_autoflush:  # pending changes may themselves be the duplicate: ask before flushing
-        existing = db.session.scalar(query.limit(1))
-    if existing is not None:
+        candidates = db.session.scalars(query.limit(5)).unique().all()
+    visible = [a for a in candidates if visible_to(actor, a) or a.created_by_account_id == actor.account_id]
+    if visible:
+        existing = visible[0]
         raise DuplicateOpenApplication(
             f"这位申请人已有一份正在办理的同类申请（编号 {existing.reference}，"
             f"{stages.STAGES[existing.stage]}），不能重复申请",
             detail={
+                "id": existing.id,
                 "reference": existing.reference,
                 "stage": existing.stage,
                 "stage_label": stages.STAGES[existing.stage],
                 "created_at": existing.created_at.isoformat(),
             },
         )
+    if candidates and not only_visible:
+        record_audit(actor, "application.duplicate_blocked", "application", excluding_id, {"program": program})
+        raise DuplicateOpenApplication(_DUPLICATE_ELSEWHERE)
+
+
+_DUPLICATE_ELSEWHERE = (
+    "这位申请人已有一份正在办理的同类申请（可能是家人或村（居）干部代为申请的），不能重复申请；如有疑问，请联系村（居）或乡镇（街道）"
+)
 
 
 def flush_guarding_duplicates() -> None:
@@ -140,7 +178,7 @@ def flush_guarding_duplicates() -> None:
             db.session.flush()
     except IntegrityError as exc:
         if "uq_applications_open_per_person" in str(exc.orig) or "applicant_id_hash" in str(exc.orig):
-            raise DuplicateOpenApplication("这位申请人已有一份正在办理的同类申请，不能重复申请") from exc
+            raise DuplicateOpenApplication(_DUPLICATE_ELSEWHERE) from exc
         raise
 
 
@@ -194,7 +232,7 @@ def submit_application(actor: ResidentActor, application_id: str) -> Application
             code="application_incomplete",
             errors=problems,
         )
-    ensure_no_other_open_application(application.applicant_id_hash or "", application.program, application.id)
+    ensure_no_other_open_application(actor, application.applicant_id_hash or "", application.program, application.id)
     move(application, "submit", actor, None)
     application.submitted_at = utcnow()
     flush_guarding_duplicates()

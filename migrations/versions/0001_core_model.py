@@ -224,7 +224,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_applications_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_created_by_account_id'), ['created_by_account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_stage'), ['stage'], unique=False)
-        batch_op.create_index('uq_applications_open_per_person', ['applicant_id_hash', 'program'], unique=True, postgresql_where=sa.text("(stage NOT IN ('approved', 'not_accepted', 'rejected', 'withdrawn'))"), sqlite_where=sa.text("(stage NOT IN ('approved', 'not_accepted', 'rejected', 'withdrawn'))"))
+        batch_op.create_index('uq_applications_open_per_person', ['applicant_id_hash', 'program'], unique=True, postgresql_where=sa.text("(stage NOT IN ('approved', 'draft', 'not_accepted', 'rejected', 'withdrawn'))"), sqlite_where=sa.text("(stage NOT IN ('approved', 'draft', 'not_accepted', 'rejected', 'withdrawn'))"))
 
     op.create_table('household_members',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -386,7 +386,7 @@ def downgrade():
 
     op.drop_table('household_members')
     with op.batch_alter_table('applications', schema=None) as batch_op:
-        batch_op.drop_index('uq_applications_open_per_person', postgresql_where=sa.text("(stage NOT IN ('approved', 'not_accepted', 'rejected', 'withdrawn'))"), sqlite_where=sa.text("(stage NOT IN ('approved', 'not_accepted', 'rejected', 'withdrawn'))"))
+        batch_op.drop_index('uq_applications_open_per_person', postgresql_where=sa.text("(stage NOT IN ('approved', 'draft', 'not_accepted', 'rejected', 'withdrawn'))"), sqlite_where=sa.text("(stage NOT IN ('approved', 'draft', 'not_accepted', 'rejected', 'withdrawn'))"))
         batch_op.drop_index(batch_op.f('ix_applications_stage'))
         batch_op.drop_index(batch_op.f('ix_applications_created_by_account_id'))
         batch_op.drop_index(batch_op.f('ix_applications_area_id'))

@@ -48,15 +48,18 @@ def test_malformed_json(client, draft):
     [
         ("reason", {"reason": 12345}, "reason"),
         ("consent", {"consent_to_verification": "maybe"}, "consent_to_verification"),
-        ("income", {"items": "lots"}, "items"),
-        ("income", {"items": [{"category": "wages", "amount": "-5"}]}, "items"),
-        ("income", {"items": [{"category": "lottery", "amount": "5"}]}, "items"),
-        ("applicant", {"phone": "12345"}, "phone"),
-        ("applicant", {"household_type": "martian"}, "household_type"),
-        ("bank", {"account": "abc"}, "account"),
+        ("income", {"items": "lots"}, "income"),
+        ("income", {"items": [{"category": "wages", "amount": "-5"}]}, "income.0.amount"),
+        ("income", {"items": [{"category": "wages", "amount": "5.555"}]}, "income.0.amount"),
+        ("income", {"items": [{"category": "lottery", "amount": "5"}]}, "income.0.category"),
+        ("applicant", {"phone": "12345"}, "applicant.phone"),
+        ("applicant", {"household_type": "martian"}, "applicant.household_type"),
+        ("applicant", {"area_code": "999999999999"}, "applicant.area_code"),
+        ("bank", {"account": "abc"}, "bank.account"),
     ],
 )
-def test_wrong_types_and_values_are_named_field_by_field(client, draft, part, body, field):
+def test_wrong_types_and_values_are_named_by_their_form_path(client, draft, part, body, field):
+    """Paths are absolute, as the submit check reports them, so a client shows each message at its field."""
     headers, url = draft
     errors = assert_error_body(client.put(f"{url}/{part}", json=body, headers=headers), 422, "validation_failed")["errors"]
     assert field in errors
@@ -102,7 +105,7 @@ def test_a_body_over_the_json_limit_is_413(client, draft):
 def test_bad_id_numbers_say_what_is_wrong(client, draft, value, code_word):
     headers, url = draft
     errors = assert_error_body(client.put(f"{url}/applicant", json={"id_number": value}, headers=headers), 422)["errors"]
-    assert code_word in errors["id_number"][0]
+    assert code_word in errors["applicant.id_number"][0]
 
 
 def test_one_wrong_digit_fails_the_check_digit(client, draft):
@@ -110,7 +113,7 @@ def test_one_wrong_digit_fails_the_check_digit(client, draft):
     good = id_number()
     bad = good[:15] + str((int(good[15]) + 1) % 10) + good[16:]
     errors = assert_error_body(client.put(f"{url}/applicant", json={"id_number": bad}, headers=headers), 422)["errors"]
-    assert "校验位" in errors["id_number"][0]
+    assert "校验位" in errors["applicant.id_number"][0]
     fine = client.put(f"{url}/applicant", json={"id_number": good.lower()}, headers=headers)
     assert fine.status_code == 200
 

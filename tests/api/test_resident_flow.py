@@ -101,15 +101,19 @@ def test_members_keep_their_ids_and_items_follow_removed_members(client, wechat_
     ]}
     assert client.put(f"{BASE}/{application_id}/income", json=income, headers=headers).status_code == 200
 
+    # The client resends the child as it was shown (number masked, so not sent): nothing is lost.
     keep_child = {"members": [{"id": child["id"], "name": "李小明", "relation": "child"}]}
     after = client.put(f"{BASE}/{application_id}/members", json=keep_child, headers=headers).json
     assert [m["id"] for m in after["members"]] == [child["id"]]
     assert [i["member_id"] for i in after["income"]] == [child["id"]]
-    assert after["members"][0]["id_number"] is None  # cleared because it was not sent again
+    assert after["members"][0]["id_number"] == child["id_number"]
+    cleared = {"members": [{"id": child["id"], "id_number": None}]}
+    after = client.put(f"{BASE}/{application_id}/members", json=cleared, headers=headers).json
+    assert after["members"][0]["id_number"] is None and after["members"][0]["name"] == "李小明"
 
     foreign = {"items": [{"member_id": parent["id"], "category": "wages", "amount": "10"}]}
     refused = client.put(f"{BASE}/{application_id}/income", json=foreign, headers=headers)
-    assert refused.status_code == 422 and "items.0.member_id" in refused.json["errors"]
+    assert refused.status_code == 422 and "income.0.member_id" in refused.json["errors"]
 
 
 def test_proxy_applies_and_the_applicant_binds_and_sees_it(client, wechat_control):
@@ -160,23 +164,43 @@ def test_a_second_open_application_for_the_same_person_and_program_is_refused(cl
     fill_complete_draft(client, headers, first["id"], complete_applicant("刘德福", number))
     assert client.post(f"{BASE}/{first['id']}/submit", headers=headers).status_code == 200
 
-    # A neighbour tries again for the same person.
+    # The same resident starting again is pointed to the application they already have.
+    again = client.post(BASE, json={"program": "dibao"}, headers=headers).json
+    mine = client.put(f"{BASE}/{again['id']}/applicant", json={"id_number": number}, headers=headers)
+    assert mine.status_code == 409 and mine.json["code"] == "duplicate_open_application"
+    assert first["reference"] in mine.json["message"]
+    assert mine.json["errors"]["detail"]["id"] == first["id"]
+
+    # A neighbour applying for the same person is refused at submission, without being told the
+    # reference, stage or date of someone else's application.
     neighbour = sign_in(client, wechat_control)
     proxy = {"name": "邻居", "relation": "neighbour", "phone": "13600001111"}
     second = client.post(BASE, json={"program": "dibao", "on_behalf": True, "proxy": proxy}, headers=neighbour).json
-    refused = client.put(f"{BASE}/{second['id']}/applicant", json={"id_number": number}, headers=neighbour)
-    assert refused.status_code == 409
-    assert refused.json["code"] == "duplicate_open_application"
-    assert first["reference"] in refused.json["message"]
-    assert refused.json["errors"]["detail"]["reference"] == first["reference"]
+    fill_complete_draft(client, neighbour, second["id"], complete_applicant("刘德福", number))
+    refused = client.post(f"{BASE}/{second['id']}/submit", headers=neighbour)
+    assert refused.status_code == 409 and refused.json["code"] == "duplicate_open_application"
+    assert first["reference"] not in str(refused.json) and "detail" not in refused.json["errors"]
 
     # Another program for the same person is fine.
     other = client.post(BASE, json={"program": "linshi_jinan"}, headers=headers).json
     assert client.put(f"{BASE}/{other['id']}/applicant", json={"id_number": number}, headers=headers).status_code == 200
 
-    # After withdrawal, a new application for the program is allowed again.
+    # After withdrawal, the neighbour's application can go in.
     client.post(f"{BASE}/{first['id']}/withdraw", json={}, headers=headers)
-    assert client.put(f"{BASE}/{second['id']}/applicant", json={"id_number": number}, headers=neighbour).status_code == 200
+    assert client.post(f"{BASE}/{second['id']}/submit", headers=neighbour).status_code == 200
+
+
+def test_a_strangers_draft_with_my_id_number_does_not_lock_me_out(client, wechat_control):
+    number = id_number("19500505")
+    stranger = sign_in(client, wechat_control)
+    proxy = {"name": "某人", "relation": "other", "phone": "13600002222"}
+    squatter = client.post(BASE, json={"program": "dibao", "on_behalf": True, "proxy": proxy}, headers=stranger).json
+    assert client.put(f"{BASE}/{squatter['id']}/applicant", json={"id_number": number}, headers=stranger).status_code == 200
+
+    me = sign_in(client, wechat_control)
+    mine = client.post(BASE, json={"program": "dibao"}, headers=me).json
+    fill_complete_draft(client, me, mine["id"], complete_applicant("孙玉兰", number))
+    assert client.post(f"{BASE}/{mine['id']}/submit", headers=me).status_code == 200
 
 
 def test_another_resident_can_neither_read_nor_change_it(client, wechat_control):
