@@ -21,6 +21,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash .ci/ensure-services
+	bash .ci/ensure-browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
