@@ -14,6 +14,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# paddlex pins opencv-contrib-python 4.10, which shares the cv2/ folder with opencv-python-headless; the face
+	# models need OpenCV >= 4.11, so headless is reinstalled last to own cv2/ (ocr/ works with either).
+	$(PY) -m pip install --quiet --force-reinstall --no-deps opencv-python-headless==4.14.0.94
+	$(PY) -c "import cv2; v = tuple(map(int, cv2.__version__.split('.')[:2])); assert v >= (4, 11), cv2.__version__"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -21,7 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash .ci/ensure-services
-	bash .ci/ensure-browser
+	bash .ci/ensure-system-packages
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
