@@ -171,12 +171,14 @@ def is_duplicate(state: Mapping[str, Any] | None, op: Mapping[str, Any]) -> bool
     return state is not None and covers(state["version"], op["device_id"], op["device_seq"])
 
 
-def checked_copy(state: Mapping[str, Any] | None, op: Any) -> dict[str, Any]:
-    """Validate `op` and return a private copy of `state` to merge it into."""
+def checked_copy(state: Mapping[str, Any] | None, op: Any, in_place: bool = False) -> dict[str, Any]:
+    """Validate `op` and return a private copy of `state` to merge it into (or `state` itself, if in place)."""
     errors = validate_op(op)
     if errors:
         raise InvalidOpError(errors)
-    return new_record_state() if state is None else copy.deepcopy(dict(state))
+    if state is None:
+        return new_record_state()
+    return state if in_place and isinstance(state, dict) else copy.deepcopy(dict(state))
 
 
 def record_applied(state: dict[str, Any], op: Mapping[str, Any]) -> ApplyResult:
@@ -187,9 +189,15 @@ def record_applied(state: dict[str, Any], op: Mapping[str, Any]) -> ApplyResult:
     return ApplyResult(APPLIED, state["record_version"], conflicts_touching(state, op))
 
 
-def apply_op(state: Mapping[str, Any] | None, op: Mapping[str, Any]) -> tuple[dict[str, Any], ApplyResult]:
-    """Merge one op into a record state; returns the new state and what happened. Pure."""
-    merged = checked_copy(state, op)
+def apply_op(
+    state: Mapping[str, Any] | None, op: Mapping[str, Any], *, in_place: bool = False
+) -> tuple[dict[str, Any], ApplyResult]:
+    """Merge one op into a record state; returns the new state and what happened. Pure by default.
+
+    With `in_place=True` the given state (a dict the caller owns, e.g. just parsed from storage) is
+    updated and returned instead of a deep copy: the same result, without copying large states.
+    """
+    merged = checked_copy(state, op, in_place)
     if is_duplicate(merged, op):
         return merged, ApplyResult(DUPLICATE, merged["record_version"], conflicts_touching(merged, op))
     base = effective_base(op)

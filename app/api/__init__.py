@@ -7,7 +7,22 @@ from flask_smorest import Api
 
 def register_blueprints(api: Api) -> None:
     """Register every API blueprint on the flask-smorest Api (so each is in the OpenAPI document)."""
-    from app.api import public, resident_applications, resident_attachments, resident_auth, staff, system
+    from app.api import (  # casework (issue 5)
+        casework,
+        casework_admin,
+        field_review,  # field sync (issue 3)
+        field_sync,
+        public,
+        public_notice,
+        resident_applications,
+        resident_attachments,
+        resident_auth,
+        resident_benefits,
+        staff,
+        system,
+        uploads,
+    )
 
-    for module in (system, public, resident_auth, resident_applications, resident_attachments, staff):
+    for module in (system, public, resident_auth, resident_applications, resident_attachments, staff, casework,
+                   casework_admin, public_notice, resident_benefits, field_sync, field_review, uploads):
         api.register_blueprint(module.blp)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RESIDENT = "resident"  # the applicant or their proxy, acting through the WeChat pages
+PUBLIC = "public"  # anyone filing an objection to a public notice
 
 STAGES = {
     "draft": "填写中",
@@ -18,6 +19,7 @@ STAGES = {
     "investigating": "入户调查和家庭经济状况核对中",
     "reviewing": "乡镇（街道）审核中",
     "hearing": "民主评议中",
+    "county_review": "报县级民政部门审批中",
     "approved": "已批准",
     "rejected": "不予批准",
     "withdrawn": "已撤回",
@@ -35,6 +37,7 @@ NEXT_ACTOR = {
     "investigating": "村（居）协理员和乡镇（街道）工作人员",
     "reviewing": "乡镇（街道）审核人",
     "hearing": "村（居）民主评议小组",
+    "county_review": "县级民政部门",
 }
 
 
@@ -69,6 +72,12 @@ TRANSITIONS = {
         _t("finish_hearing", {"hearing"}, "reviewing", _TOWNSHIP),
         _t("approve", {"reviewing"}, "approved", {"township_reviewer"}),
         _t("reject", {"reviewing"}, "rejected", {"township_reviewer"}, needs_opinion=True),
+        # An objection to the public notice sends the case (back) to investigation.
+        _t("objection", {"accepted", "investigating", "reviewing", "hearing"}, "investigating", {PUBLIC}),
+        # Temporary assistance above the township's limit goes to the county.
+        _t("refer_to_county", {"reviewing"}, "county_review", {"township_reviewer"}, needs_opinion=True),
+        _t("county_approve", {"county_review"}, "approved", {"county_officer"}),
+        _t("county_reject", {"county_review"}, "rejected", {"county_officer"}, needs_opinion=True),
     )
 }
 

@@ -5,6 +5,40 @@ from app.models.applications import Application, StageEvent
 from app.models.areas import Area, Policy
 from app.models.attachments import Attachment, StoredFile
 from app.models.audit import AuditEntry
+from app.models.benefits import (  # casework: decisions and benefits
+    Decision,
+    DishonestyRecord,
+    Entitlement,
+    EntitlementEvent,
+    Notification,
+    Repayment,
+    ReserveFund,
+    ReserveFundEntry,
+    TemporaryGrant,
+)
+from app.models.casework import (  # casework: the township's case file
+    CaseAssignment,
+    CaseFile,
+    DeadlineExtension,
+    Hearing,
+    HomeVisit,
+    Objection,
+    PublicNotice,
+    RelativeRegisterEntry,
+    VerificationReport,
+)
+from app.models.field_records import FieldUpload, FieldVisit  # field sync
+from app.models.field_sync import (  # field sync
+    FieldAssignment,
+    SyncAttachmentRef,
+    SyncCounter,
+    SyncDevice,
+    SyncOp,
+    SyncOutbox,
+    SyncRecord,
+    SyncScopeExit,
+    SyncSealedValue,
+)
 from app.models.households import AssetItem, ExpenseItem, Household, IncomeItem, Member
 from app.models.people import Person
 
@@ -26,4 +60,33 @@ __all__ = [
     "StaffUser",
     "StageEvent",
     "StoredFile",
+    "Decision",
+    "DishonestyRecord",
+    "Entitlement",
+    "EntitlementEvent",
+    "Notification",
+    "Repayment",
+    "ReserveFund",
+    "ReserveFundEntry",
+    "TemporaryGrant",
+    "CaseAssignment",
+    "CaseFile",
+    "DeadlineExtension",
+    "Hearing",
+    "HomeVisit",
+    "Objection",
+    "PublicNotice",
+    "RelativeRegisterEntry",
+    "VerificationReport",
+    "FieldAssignment",
+    "FieldUpload",
+    "FieldVisit",
+    "SyncAttachmentRef",
+    "SyncCounter",
+    "SyncDevice",
+    "SyncOp",
+    "SyncOutbox",
+    "SyncRecord",
+    "SyncScopeExit",
+    "SyncSealedValue",
 ]

@@ -1,4 +1,4 @@
-"""Working days on the statutory calendar: holidays, adjusted working weekends, and the calendar's edges."""
+"""Working days on the statutory calendar: holidays, adjusted working weekends, provisional years, the edges."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from app.domain.working_days import (
     CalendarOutOfRangeError,
+    Deadline,
+    StatutoryCalendar,
     add_working_days,
+    deadline,
+    default_calendar,
+    is_provisional,
     is_working_day,
     supported_years,
     working_days_between,
@@ -70,17 +75,43 @@ def test_negative_count_is_refused() -> None:
         add_working_days(date(2025, 1, 2), -1)
 
 
-def test_dates_outside_the_known_calendar_raise() -> None:
+def test_dates_before_the_calendar_raise_and_unpublished_years_are_provisional() -> None:
     first, last = supported_years()
-    assert (first, last) == (2004, 2026)  # chinese-calendar 1.11.0: upgrade it when a new year is published
-    with pytest.raises(CalendarOutOfRangeError, match="2027-01-04"):
-        is_working_day(date(2027, 1, 4))
+    assert first == 2004 and last >= 2026  # holidays 0.109 carries the notices up to 2026
     with pytest.raises(CalendarOutOfRangeError):
         is_working_day(date(2003, 12, 31))
-    with pytest.raises(CalendarOutOfRangeError):  # a deadline that runs into an unknown year
-        add_working_days(date(2026, 12, 15), 20)
-    with pytest.raises(ValueError):  # callers may catch it as a ValueError
-        working_days_between(date(2026, 12, 30), date(2027, 1, 5))
+    unpublished = last + 1
+    monday = next(date(unpublished, 1, d) for d in range(1, 8) if date(unpublished, 1, d).weekday() == 0)
+    assert is_provisional(monday) and not is_provisional(date(2026, 10, 10))
+    assert is_working_day(monday) and not is_working_day(monday + timedelta(days=5))  # Mon–Fri fallback
+
+
+def _calendar(last_published: int) -> StatutoryCalendar:
+    return StatutoryCalendar(default_calendar().official_working_day, 2004, last_published)
+
+
+def test_a_deadline_running_into_an_unpublished_year_is_provisional_not_an_error() -> None:
+    calendar = _calendar(2026)
+    # 15 Dec 2026 + 20 working days: 12 in December 2026, then Mon–Fri in 2027 (New Year's Day counted).
+    result = deadline(date(2026, 12, 15), 20, calendar)
+    assert result == Deadline(date(2027, 1, 12), provisional=True)
+    # Mid-Autumn (25 Sep), National Day (1–7 Oct) and two adjusted working days (Sun 20 Sep, Sat 10 Oct).
+    assert deadline(date(2026, 9, 18), 20, calendar) == Deadline(date(2026, 10, 22), provisional=False)
+    assert working_days_between(date(2026, 12, 30), date(2027, 1, 5), calendar) == 4
+    # Once the notice is published the same question gets an official answer.
+    assert deadline(date(2025, 12, 15), 20, _calendar(2025)).provisional
+    assert not deadline(date(2025, 12, 15), 20, _calendar(2026)).provisional
+
+
+def test_the_source_agrees_with_chinese_calendar_on_every_day_it_knows() -> None:
+    import chinese_calendar
+
+    day, disagreements = date(2007, 1, 1), []
+    while day <= date(2026, 12, 31):
+        if is_working_day(day) != chinese_calendar.is_workday(day):
+            disagreements.append(day)
+        day += timedelta(days=1)
+    assert disagreements == []
 
 
 @given(
