@@ -11,49 +11,19 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.means_test import MeansTestResult, run_means_test
+from app.domain.means_test import run_means_test
 from app.domain.means_test_inputs import (
     EducationLevel,
     EmploymentCategory,
     ExpenseItem,
     ExpenseKind,
     ExpensePeriod,
-    Household,
     IncomeItem,
     IncomePeriod,
     Member,
 )
-from app.domain.policy import AreaPolicy, HouseholdType
 from app.domain.rigid_expenses import months_before
-
-POLICY = AreaPolicy()
-REVIEW_DATE = date(2025, 6, 15)
-D = Decimal
-
-
-def urban(*members: Member, **items: object) -> Household:
-    """An urban household with these members and items."""
-    return Household(HouseholdType.URBAN, members, **items)  # type: ignore[arg-type]
-
-
-def lines(result: MeansTestResult, *kinds: str) -> list[tuple[str | None, str, str | None, bool]]:
-    """The trace as (member, rule code, amount, included), optionally only some kinds."""
-    return [
-        (line.member_id, line.rule_code, None if line.amount is None else str(line.amount), line.included)
-        for line in result.trace
-        if not kinds or line.kind.value in kinds
-    ]
-
-
-def line_amount(result: MeansTestResult, rule_code: str) -> str:
-    """The amount of the single trace line with this rule code."""
-    (line,) = [line for line in result.trace if line.rule_code == rule_code]
-    return str(line.amount)
-
-
-def failed_codes(result: MeansTestResult) -> list[str]:
-    """Codes of the criteria not met."""
-    return [reason.code for reason in result.failed_reasons]
+from tests.domain.means_helpers import POLICY, REVIEW_DATE, D, failed_codes, line_amount, lines, urban  # noqa: F401
 
 
 @pytest.mark.parametrize(
