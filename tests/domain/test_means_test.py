@@ -25,7 +25,7 @@ from app.domain.means_test_inputs import (
     Member,
 )
 from app.domain.policy import HouseholdType
-from tests.domain.means_helpers import POLICY, REVIEW_DATE, D, failed_codes, line_amount, lines, urban  # noqa: F401
+from tests.domain.means_helpers import POLICY, REVIEW_DATE, D, failed_codes, line_amount, lines, urban
 
 
 def test_three_person_household_with_medical_costs_in_and_out_of_the_window() -> None:

@@ -23,7 +23,7 @@ from app.domain.means_test_inputs import (
     Member,
 )
 from app.domain.rigid_expenses import months_before
-from tests.domain.means_helpers import POLICY, REVIEW_DATE, D, failed_codes, line_amount, lines, urban  # noqa: F401
+from tests.domain.means_helpers import POLICY, REVIEW_DATE, D, failed_codes, line_amount, lines, urban
 
 
 @pytest.mark.parametrize(
