@@ -15,6 +15,7 @@ from marshmallow import Schema, fields
 
 from app.api.auth import STAFF_SECURITY, current_staff, staff_required
 from app.schemas import casework as s
+from app.schemas.outputs import ApplicationHeadingSchema
 from app.services import benefits_funds, casework_decisions, casework_filing, casework_flow, casework_means
 from app.services.casework_access import CASE_READERS, TOWNSHIP_ROLES
 from app.services.casework_notifications import retry_failed
@@ -30,13 +31,7 @@ blp = Blueprint(
 COUNTY = ("county_officer",)
 
 
-class CaseRowSchema(Schema):
-    id = fields.String()
-    reference = fields.String()
-    program = fields.String()
-    program_label = fields.String()
-    stage = fields.String()
-    stage_label = fields.String()
+class CaseRowSchema(ApplicationHeadingSchema):
     applicant_name = fields.String(allow_none=True, metadata={"description": "姓名（部分隐去）"})
     area_code = fields.String()
     area_name = fields.String()

@@ -10,7 +10,7 @@ from app.api.auth import STAFF_SECURITY, current_staff, staff_required
 from app.domain import stages, vocab
 from app.errors import AppError, Forbidden
 from app.schemas.fields import choice, text
-from app.schemas.outputs import ApplicationSchema
+from app.schemas.outputs import ApplicationHeadingSchema, ApplicationSchema
 from app.services import staff_accounts, staff_applications
 from app.services.transaction import transaction
 
@@ -51,13 +51,7 @@ class ListQuerySchema(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class StaffApplicationRowSchema(Schema):
-    id = fields.String()
-    reference = fields.String()
-    program = fields.String()
-    program_label = fields.String()
-    stage = fields.String()
-    stage_label = fields.String()
+class StaffApplicationRowSchema(ApplicationHeadingSchema):
     applicant_name = fields.String(allow_none=True)
     area_name = fields.String(allow_none=True)
     submitted_at = fields.String(allow_none=True)

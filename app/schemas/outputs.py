@@ -90,8 +90,8 @@ class BankOutSchema(Schema):
     holder = fields.String(allow_none=True)
 
 
-class ApplicationSummarySchema(Schema):
-    """One line of a list of applications."""
+class ApplicationHeadingSchema(Schema):
+    """What every list row of applications starts with."""
 
     id = fields.String()
     reference = fields.String()
@@ -99,6 +99,11 @@ class ApplicationSummarySchema(Schema):
     program_label = fields.String()
     stage = fields.String()
     stage_label = fields.String()
+
+
+class ApplicationSummarySchema(ApplicationHeadingSchema):
+    """One line of a list of applications."""
+
     applicant_name = fields.String(allow_none=True)
     on_behalf = fields.Boolean()
     created_at = fields.String()

@@ -79,8 +79,8 @@ def _actor_label(actor_type: str, role: str | None) -> str:
     return "系统"
 
 
-def summary_for_resident(application: Application) -> dict[str, Any]:
-    """One line of 'my applications'."""
+def application_heading(application: Application) -> dict[str, Any]:
+    """What every list row of applications starts with: id, reference, program and stage with labels."""
     return {
         "id": application.id,
         "reference": application.reference,
@@ -88,6 +88,13 @@ def summary_for_resident(application: Application) -> dict[str, Any]:
         "program_label": vocab.PROGRAMS[application.program],
         "stage": application.stage,
         "stage_label": stages.STAGES[application.stage],
+    }
+
+
+def summary_for_resident(application: Application) -> dict[str, Any]:
+    """One line of 'my applications'."""
+    return {
+        **application_heading(application),
         "applicant_name": mask_name(application.applicant.name) if application.on_behalf else application.applicant.name,
         "on_behalf": application.on_behalf,
         "created_at": application.created_at.isoformat(),

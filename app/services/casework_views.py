@@ -25,7 +25,7 @@ from app.models import (
     VerificationReport,
 )
 from app.services.actors import StaffActor
-from app.services.application_views import Disclosure, application_document
+from app.services.application_views import Disclosure, application_document, application_heading
 from app.services.audit import record_audit
 from app.services.benefits_funds import grant_of, grant_view, paperwork_overdue
 from app.services.casework_access import application_in_scope, area_in_scope, case_file_of, today
@@ -39,12 +39,7 @@ CASE_STAGES = sorted(stages.OPEN_STAGES - {"draft"})
 def _row(application: Application, case: CaseFile | None, on: date) -> dict[str, Any]:
     overdue = bool(case and stages.is_open(application.stage) and case.due_date < on)
     return {
-        "id": application.id,
-        "reference": application.reference,
-        "program": application.program,
-        "program_label": vocab.PROGRAMS[application.program],
-        "stage": application.stage,
-        "stage_label": stages.STAGES[application.stage],
+        **application_heading(application),
         "applicant_name": mask_name(application.applicant.name),
         "area_code": application.area.code,
         "area_name": application.area.name,

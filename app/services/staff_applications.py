@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.domain import stages, vocab
+from app.domain import vocab
 from app.domain.masking import mask_name
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Application, Area
 from app.services.actors import StaffActor
-from app.services.application_views import Disclosure, application_document
+from app.services.application_views import Disclosure, application_document, application_heading
 from app.services.audit import record_audit
 
 
@@ -38,12 +38,7 @@ def applications_in_scope(actor: StaffActor, stage: str | None, page: int, per_p
         "page": page,
         "items": [
             {
-                "id": a.id,
-                "reference": a.reference,
-                "program": a.program,
-                "program_label": vocab.PROGRAMS[a.program],
-                "stage": a.stage,
-                "stage_label": stages.STAGES[a.stage],
+                **application_heading(a),
                 "applicant_name": mask_name(a.applicant.name),
                 "area_name": a.area.name if a.area else None,
                 "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
