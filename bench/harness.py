@@ -29,9 +29,9 @@ VENV_BIN = Path(sys.executable).parent
 
 
 @contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
+def fresh_database(admin_url: str, prefix: str = "doudi_bench") -> Iterator[str]:
     """A new, empty PostgreSQL database for this run; dropped on the way out, whatever happened."""
-    name = f"doudi_bench_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:

@@ -7,34 +7,22 @@ import statistics
 import threading
 import time
 
+import psutil
 import psycopg
+
+from bench.harness import cpu_seconds, postgres_backends
 
 
 class CpuMeter:
     """CPU seconds used by the gunicorn process group and the PostgreSQL backends of the bench database."""
 
     def __init__(self, server_pid: int, database: str) -> None:
-        import psutil
-
-        self.psutil, self.server_pid, self.database = psutil, server_pid, database
+        self.server_pid, self.database = server_pid, database
 
     def seconds(self) -> float:
         """User + system CPU so far (processes that ended since are not counted)."""
-        psutil = self.psutil
-        processes = [
-            psutil.Process(self.server_pid),
-            *psutil.Process(self.server_pid).children(recursive=True),
-        ]
-        processes += [p for p in psutil.process_iter(["name", "cmdline"])
-                      if p.info["name"] == "postgres" and self.database in " ".join(p.info["cmdline"] or [])]  # fmt: skip
-        total = 0.0
-        for process in processes:
-            try:
-                times = process.cpu_times()
-                total += times.user + times.system
-            except psutil.Error:
-                pass
-        return total
+        server = psutil.Process(self.server_pid)
+        return cpu_seconds([server, *server.children(recursive=True), *postgres_backends(self.database)])
 
 
 def bare_inserts(dsn: str, plans: dict[str, list[bytes]]) -> float:

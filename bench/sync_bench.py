@@ -42,6 +42,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.harness import fresh_database
 from bench.sync_baselines import CpuMeter, bare_inserts, bare_selects
 from bench.sync_upload import upload_with_cut
 from bench.sync_workload import DEVICES, Workload
@@ -73,19 +74,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ):
         parser.error("keep it bounded: rounds 1–5, batches 1–50, workers 1–8, threads 1–8")
     return args
-
-
-@contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
-    """A new PostgreSQL database, dropped at the end whatever happened."""
-    name = f"doudi_syncbench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _key() -> str:
@@ -263,7 +251,7 @@ def empty_pulls(host: str, token: str, device_cursor: str, count: int = 100) -> 
 
 def run(args: argparse.Namespace) -> int:
     """Set up, measure every round, print medians against the targets."""
-    with fresh_database(args.pg_admin_url) as dsn, tempfile.TemporaryDirectory(prefix="syncbench-") as tmp:
+    with fresh_database(args.pg_admin_url, prefix="doudi_syncbench") as dsn, tempfile.TemporaryDirectory(prefix="syncbench-") as tmp:
         env, seeded = prepare(dsn, Path(tmp))
         with psycopg.connect(dsn) as conn:
             scope_ids = [
