@@ -10,10 +10,14 @@ from marshmallow import Schema
 from app.api.auth import RESIDENT_SECURITY, current_resident, resident_required
 from app.errors import register_error_paths
 from app.schemas.application_parts import PART_SCHEMAS, CreateApplicationSchema, WithdrawSchema, form_path
-from app.schemas.outputs import ApplicationListSchema, ApplicationSchema, ErrorSchema
+from app.schemas.outputs import PART_SAVED_SCHEMAS, ApplicationListSchema, ApplicationSchema, ErrorSchema
 from app.services import applications as service
 from app.services.application_parts import save_part
-from app.services.application_views import application_for_resident_view, summary_for_resident
+from app.services.application_views import (
+    application_for_resident_view,
+    part_saved_view,
+    summary_for_resident,
+)
 from app.services.transaction import transaction
 
 blp = Blueprint(
@@ -73,16 +77,19 @@ def _register_part(part: str, schema: type[Schema]) -> None:
     @blp.doc(
         security=RESIDENT_SECURITY,
         summary=f"保存“{PART_LABELS[part]}”部分",
-        description="草稿可以随时保存不完整的内容；格式不对的内容（如身份证号码校验不通过）会被拒绝。",
+        description=(
+            "草稿可以随时保存不完整的内容；格式不对的内容（如身份证号码校验不通过）会被拒绝。"
+            "只返回这一部分保存后的内容和新的版本号；完整的申请用 GET 获取。"
+        ),
     )
     @blp.arguments(schema)
-    @blp.response(200, ApplicationSchema)
+    @blp.response(200, PART_SAVED_SCHEMAS[part])
     @resident_required
     def save(body: dict, application_id: str) -> dict:
         actor = current_resident()
         with transaction():
             application = save_part(actor, application_id, part, body)
-            return application_for_resident_view(application, actor)
+            return part_saved_view(application, actor, part)
 
 
 for _part, _schema in PART_SCHEMAS.items():

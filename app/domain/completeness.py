@@ -12,6 +12,19 @@ from typing import Any
 
 PROGRAMS_PAID_MONTHLY = frozenset({"dibao", "tekun"})
 
+# The form's parts (each saved on its own) and the keys of the application document a save can change
+# (the same keys start the paths above). Removing a member also drops the items that named them.
+PART_KEYS: dict[str, tuple[str, ...]] = {
+    "applicant": ("applicant",),
+    "members": ("members", "income", "assets", "expenses"),
+    "income": ("income",),
+    "assets": ("assets",),
+    "expenses": ("expenses",),
+    "bank": ("bank",),
+    "reason": ("reason",),
+    "consent": ("consent_to_verification",),
+}
+
 _APPLICANT_REQUIRED = {
     "name": "请填写申请人姓名",
     "id_number": "请填写申请人身份证号码（可拍摄身份证自动识别）",

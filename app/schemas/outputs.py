@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from app.domain.completeness import PART_KEYS
+
 
 class ErrorSchema(Schema):
     """The one error body."""
@@ -151,3 +153,20 @@ class AttachmentSchema(Schema):
 
 class AttachmentListSchema(Schema):
     items = fields.List(fields.Nested(AttachmentSchema))
+
+
+def _part_saved_schema(part: str, keys: tuple[str, ...]) -> type[Schema]:
+    """The answer to saving one part: the part as now stored, with the new version and stage."""
+    fields_of = {
+        "id": fields.String(),
+        "version": fields.Integer(),
+        "stage": fields.String(),
+        "editable": fields.Boolean(),
+        "part": fields.String(),
+        **{key: ApplicationSchema._declared_fields[key] for key in keys},
+    }
+    name = "".join(word.title() for word in part.split("_")) + "PartSavedSchema"
+    return Schema.from_dict(fields_of, name=name)
+
+
+PART_SAVED_SCHEMAS: dict[str, type[Schema]] = {part: _part_saved_schema(part, keys) for part, keys in PART_KEYS.items()}

@@ -35,7 +35,10 @@ def save_part(actor: ResidentActor, application_id: str, part: str, data: dict[s
     with db.session.no_autoflush:
         _SAVERS[part](actor, application, data)
     application.updated_at = utcnow()
-    flush_guarding_duplicates()
+    if application.stage == "draft":
+        db.session.flush()  # drafts are outside the one-open-application index: no race to guard against
+    else:
+        flush_guarding_duplicates()
     return application
 
 

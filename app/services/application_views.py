@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.domain import stages, vocab
+from app.domain.completeness import PART_KEYS
 from app.domain.masking import mask_account, mask_id_number, mask_name, mask_phone
 from app.models import Application, Member, Person
 from app.services.actors import ResidentActor
@@ -109,8 +111,6 @@ def application_for_resident_view(application: Application, actor: ResidentActor
 
 def application_document(application: Application, disclosure: Disclosure) -> dict[str, Any]:
     """The whole application, with personal data disclosed as `disclosure` allows."""
-    household = application.household
-    applicant_member = _applicant_member(application)
     return {
         "id": application.id,
         "reference": application.reference,
@@ -128,38 +128,80 @@ def application_document(application: Application, disclosure: Disclosure) -> di
             if application.on_behalf
             else None
         ),
-        "applicant": {
-            "member_id": applicant_member.id if applicant_member else None,
-            **disclosure.person(application.applicant),
-            "area_code": application.area.code if application.area else None,
-            "area_name": application.area.name if application.area else None,
-            "household_type": household.household_type,
-            "registered_address": household.registered_address,
-            "current_address": household.current_address,
-        },
-        "members": [
-            {"id": m.id, "relation": m.relation, "co_resident": m.co_resident, **disclosure.person(m.person)}
-            for m in household.members
-            if m is not applicant_member
-        ],
-        "income": [_item(i, ("category", "period")) for i in household.incomes],
-        "assets": [_item(i, ("kind", "quantity", "description")) for i in household.assets],
-        "expenses": [
-            {**_item(i, ("kind", "period")), "incurred_on": i.incurred_on.isoformat() if i.incurred_on else None,
-             "reimbursed": _money(i.reimbursed)}
-            for i in household.expenses
-        ],
-        "bank": {
-            "bank_name": application.bank_name,
-            "account": application.bank_account if disclosure.full_for_all else mask_account(application.bank_account),
-            "holder": application.bank_account_holder,
-        },
-        "reason": application.reason,
-        "consent_to_verification": application.consent_to_verification,
+        **{key: section(application, disclosure) for key, section in _SECTIONS.items()},
         "progress": progress(application),
         "created_at": application.created_at.isoformat(),
         "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
     }
+
+
+def part_saved_view(application: Application, actor: ResidentActor, part: str) -> dict[str, Any]:
+    """What a part save answers: that part as now stored, the new version, and whether it is still editable.
+
+    Small on purpose (a phone on a slow network saves after every step); the whole document is one GET away.
+    """
+    disclosure = Disclosure(actor.id_hash)
+    return {
+        "id": application.id,
+        "version": application.version,
+        "stage": application.stage,
+        "editable": application.stage in EDITABLE_STAGES,
+        "part": part,
+        **{key: _SECTIONS[key](application, disclosure) for key in PART_KEYS[part]},
+    }
+
+
+def _applicant_section(application: Application, disclosure: Disclosure) -> dict[str, Any]:
+    household = application.household
+    applicant_member = _applicant_member(application)
+    return {
+        "member_id": applicant_member.id if applicant_member else None,
+        **disclosure.person(application.applicant),
+        "area_code": application.area.code if application.area else None,
+        "area_name": application.area.name if application.area else None,
+        "household_type": household.household_type,
+        "registered_address": household.registered_address,
+        "current_address": household.current_address,
+    }
+
+
+def _members_section(application: Application, disclosure: Disclosure) -> list[dict[str, Any]]:
+    applicant_member = _applicant_member(application)
+    return [
+        {"id": m.id, "relation": m.relation, "co_resident": m.co_resident, **disclosure.person(m.person)}
+        for m in application.household.members
+        if m is not applicant_member
+    ]
+
+
+def _expense(item: Any) -> dict[str, Any]:
+    return {
+        **_item(item, ("kind", "period")),
+        "incurred_on": item.incurred_on.isoformat() if item.incurred_on else None,
+        "reimbursed": _money(item.reimbursed),
+    }
+
+
+def _bank_section(application: Application, disclosure: Disclosure) -> dict[str, Any]:
+    account = application.bank_account
+    return {
+        "bank_name": application.bank_name,
+        "account": account if disclosure.full_for_all else mask_account(account),
+        "holder": application.bank_account_holder,
+    }
+
+
+# The application document's sections, in order, and how each reads; saving a part answers with its own.
+_SECTIONS: dict[str, Callable[[Application, Disclosure], Any]] = {
+    "applicant": _applicant_section,
+    "members": _members_section,
+    "income": lambda a, _d: [_item(i, ("category", "period")) for i in a.household.incomes],
+    "assets": lambda a, _d: [_item(i, ("kind", "quantity", "description")) for i in a.household.assets],
+    "expenses": lambda a, _d: [_expense(i) for i in a.household.expenses],
+    "bank": _bank_section,
+    "reason": lambda a, _d: a.reason,
+    "consent_to_verification": lambda a, _d: a.consent_to_verification,
+}
 
 
 def _item(item: Any, fields: tuple[str, ...]) -> dict[str, Any]:

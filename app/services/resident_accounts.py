@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from app.domain.id_numbers import parse_id_number
 from app.errors import AppError, Conflict, NotSignedIn, ServiceUnavailable
@@ -115,7 +116,8 @@ def resident_from_token(token: str) -> ResidentActor:
     except TokenInvalid as exc:
         message = "登录已过期，请重新进入" if exc.expired else "请先登录"
         raise NotSignedIn(message, code="session_expired" if exc.expired else "not_signed_in") from exc
-    account = db.session.get(ResidentAccount, claims.get("a"))
+    # The bound person comes in the same query: every resident request needs their identity.
+    account = db.session.get(ResidentAccount, claims.get("a"), options=[joinedload(ResidentAccount.person)])
     if account is None or account.token_version != claims.get("v"):
         raise NotSignedIn("登录已失效，请重新进入", code="session_expired")
     return actor_for(account)

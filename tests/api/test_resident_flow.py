@@ -232,3 +232,39 @@ def test_withdrawn_draft_and_new_draft_prefilled_from_bound_identity(client, wec
     assert draft["applicant"]["sex"] == "male" and draft["applicant"]["birth_date"] == "1961-11-11"
     duplicate = client.post(BASE, json={"program": "dibao"}, headers=headers)
     assert duplicate.status_code == 409 and duplicate.json["code"] == "duplicate_open_application"
+
+
+def test_saving_a_part_answers_with_that_part_and_the_new_version_only(client, wechat_control):
+    headers = sign_in(client, wechat_control)
+    created = client.post(BASE, json={"program": "dibao"}, headers=headers).json
+    application_id = created["id"]
+
+    saved = client.put(f"{BASE}/{application_id}/reason", json={"reason": "丈夫去世，生活困难"}, headers=headers)
+    assert saved.status_code == 200
+    assert saved.json == {
+        "id": application_id,
+        "version": created["version"] + 1,
+        "stage": "draft",
+        "editable": True,
+        "part": "reason",
+        "reason": "丈夫去世，生活困难",
+    }
+    consent = client.put(
+        f"{BASE}/{application_id}/consent", json={"consent_to_verification": True}, headers=headers
+    ).json
+    assert consent["consent_to_verification"] is True and consent["version"] == created["version"] + 2
+    assert "applicant" not in consent and "progress" not in consent
+
+    # Removing a member drops the items that named them, so a members save answers with the items too.
+    members = {"members": [{"name": "李小明", "id_number": id_number("20080512"), "relation": "child"}]}
+    child = client.put(f"{BASE}/{application_id}/members", json=members, headers=headers).json["members"][0]
+    assert child["id_number"].startswith(id_number("20080512")[:6]) and "*" in child["id_number"]
+    income = {"items": [{"member_id": child["id"], "category": "scholarship", "amount": "100", "period": "yearly"}]}
+    assert client.put(f"{BASE}/{application_id}/income", json=income, headers=headers).json["income"][0]["amount"] == "100.00"
+    emptied = client.put(f"{BASE}/{application_id}/members", json={"members": []}, headers=headers).json
+    assert emptied["members"] == [] and emptied["income"] == [] and set(emptied) >= {"assets", "expenses"}
+
+    # The whole application is one GET away and holds everything saved.
+    whole = client.get(f"{BASE}/{application_id}", headers=headers).json
+    assert whole["reason"] == "丈夫去世，生活困难" and whole["consent_to_verification"] is True
+    assert whole["version"] == emptied["version"] and whole["members"] == []

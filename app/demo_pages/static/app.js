@@ -1112,6 +1112,13 @@
     if (!fresh && S.app && S.app.id === id) return Promise.resolve(S.app);
     return api('GET', '/resident/applications/' + encodeURIComponent(id)).then(function (app) { S.app = app; return app; });
   }
+  // A part save answers with the saved part and the new version only: fold them into the application held.
+  function foldSaved(result) {
+    if (!S.app || S.app.id !== result.id) { S.app = null; return; }
+    var merged = Object.assign({}, S.app);
+    Object.keys(result).forEach(function (k) { if (k !== 'part' && k !== 'stage' && k !== 'editable') merged[k] = result[k]; });
+    S.app = merged;
+  }
 
   function stepbar(current, total, text) {
     return h('div', { class: 'stepbar' },
@@ -1305,10 +1312,10 @@
       api('POST', '/resident/applications', body).then(function (app) {
         S.app = app;
         return areaCode ? api('PUT', '/resident/applications/' + app.id + '/applicant', { area_code: areaCode }) : app;
-      }).then(function (app) {
-        S.app = app;
+      }).then(function (result) {
+        if (result !== S.app) foldSaved(result);
         sset('new', null);
-        go('#/app/' + app.id + '/step/1');
+        go('#/app/' + result.id + '/step/1');
       }, function (err) {
         startButton.disabled = false; startButton.textContent = '开始填写申请';
         if (err.handled) return;
@@ -1374,7 +1381,7 @@
             result.applicant.area_name = built.areaName ? built.areaName() : result.applicant.area_name;
           }
           if (built.saved) built.saved(body, result);
-          S.app = result;
+          foldSaved(result);
           var left = problemsOf(id);
           Object.keys(left).forEach(function (p) { if (step.owns(p)) delete left[p]; });
           setProblems(id, left);
