@@ -58,7 +58,11 @@ class SessionSchema(Schema):
 @blp.arguments(AuthorizeQuerySchema, location="query")
 @blp.response(200, AuthorizeSchema)
 def wechat_authorize_url(query: dict) -> dict:
-    """Where to send the browser for silent (snsapi_base) sign-in."""
+    """Where to send the browser for silent (snsapi_base) sign-in.
+
+    The page keeps `state` (in sessionStorage) and, back from WeChat, signs in only when the address carries
+    that same state: a link with someone else's code would otherwise sign the person into that account.
+    """
     url, state = authorize_url(query.get("redirect_uri"))
     return {"url": url, "state": state}
 

@@ -230,14 +230,30 @@ def test_resident_applies_fixes_every_problem_submits_and_withdraws(
     )
 
 
+def test_a_planted_sign_in_link_is_never_used(site: str, browser: Browser) -> None:
+    # Someone sends a link carrying their own sign-in code: this tab did not ask for it, so the page starts
+    # its own sign-in instead (otherwise the victim would fill in an application inside the sender's account).
+    browser.goto(site + "?code=someone-elses-code&state=abc")
+    browser.wait(
+        "location.href.includes('/connect/oauth2/') && document.querySelector('button[data-openid]')",
+        what="a sign-in of the tab's own",
+    )
+    assert "someone-elses-code" not in browser.js("location.href")
+    assert not browser.js("sessionStorage.getItem('doudi.token')")
+
+
 def test_sign_in_problems_are_explained(site: str, browser: Browser) -> None:
+    browser.goto(site + "?state=abc")  # what WeChat sends back when the person refuses
+    browser.wait("document.body.innerText.includes('还没有登录')", what="the refusal")
+
+    browser.js("sessionStorage.setItem('doudi.oauthState', 'abc')")  # as if this tab had started it
     browser.goto(site + "?code=not-a-real-code&state=abc")
     browser.wait("document.body.innerText.includes('没能登录')", what="the failed sign-in")
     assert "重新进入" in browser.text()
     assert "code=" not in browser.js("location.href")
 
-    browser.goto(site + "?state=abc")  # what WeChat sends back when the person refuses
-    browser.wait("document.body.innerText.includes('还没有登录')", what="the refusal")
+    browser.goto(site + "?state=abc")
+    browser.wait("document.body.innerText.includes('还没有登录')", what="the refusal again")
 
     browser.click_text("用微信登录")
     browser.wait("document.querySelector('button[data-openid]')", what="the chooser")

@@ -177,15 +177,25 @@
   function startSignIn(message) {
     loading(message || '正在打开微信登录，请稍候……');
     return api('GET', '/resident/auth/wechat/authorize-url', undefined, { noAuth: true }).then(function (data) {
+      // Remember the state this tab asked for: a link carrying someone else's sign-in code is refused on return.
+      sset('oauthState', data.state);
       window.location.href = data.url;
     }, function (err) { signInProblem(err, null); });
   }
 
   function signInWithCode(code, state) {
+    var expected = sget('oauthState');
+    if (!expected || state !== expected) {
+      // Not a sign-in this tab started (a forwarded or planted link): never sign in with it.
+      window.history.replaceState(null, '', window.location.pathname + (window.location.hash || ''));
+      if (sget('token')) { route(); return Promise.resolve(); }
+      return startSignIn();
+    }
     loading('正在登录，请稍候……');
     var body = { code: code };
     if (state) body.state = state;
     return api('POST', '/resident/auth/wechat', body, { noAuth: true }).then(function (session) {
+      sset('oauthState', null);
       sset('token', session.token);
       ssetJson('me', session.me);
       var back = sget('return') || '#/';
