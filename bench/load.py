@@ -1,10 +1,12 @@
 """The load generator of the resident API bench, run in its own process so it has its own interpreter.
 
-    python -m bench.load resident|bare --base-url URL --users N --warmup S --seconds S < codes.json
+    python -m bench.load resident|bare --base-url URL --users N --warmup S --seconds S [--think-ms MS] < codes.json
 
 Simulated users are asyncio tasks on one event loop (aiohttp, one keep-alive session each, as one phone
 each). Residents sign in once with the WeChat code they were given on stdin, then loop through a whole
-application until the time is up; the bare users loop on GET /ping. Each request's latency is recorded
+application until the time is up; the bare users loop on GET /ping. With --think-ms each user pauses
+about that long (0.5–1.5×, seeded) after every answer, as a person reading and typing on a phone; 0 sends
+back to back, which measures capacity. Each request's latency is recorded
 by kind; only requests started inside the measuring window (after the warm-up) count. The process prints
 `window-start` and `window-end` lines as the window opens and closes (the parent samples CPU then) and
 finally one JSON line with the samples.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import sys
 import time
 from datetime import date, timedelta
@@ -65,9 +68,12 @@ class Recorder:
 class Client:
     """One simulated phone: a keep-alive session and the recorder it reports to."""
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, recorder: Recorder) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, recorder: Recorder, think: float, seed: int
+    ) -> None:
         self.session, self.base_url, self.recorder = session, base_url, recorder
         self.headers: dict[str, str] = {}
+        self.think, self.random = think, random.Random(seed)
 
     async def call(self, kind: str, method: str, path: str, expect: int, body: Any = None) -> bytes:
         """One timed request; raises UnexpectedStatus (after recording it) on any other status."""
@@ -83,6 +89,8 @@ class Client:
         )
         if not ok:
             raise UnexpectedStatus(kind)
+        if self.think:
+            await asyncio.sleep(self.think * self.random.uniform(0.5, 1.5))
         return payload
 
 
@@ -155,7 +163,9 @@ async def announce(at: float, line: str) -> None:
     print(line, flush=True)
 
 
-async def run(mode: str, base_url: str, users: int, warmup: float, seconds: float, codes: list[str]) -> dict:
+async def run(
+    mode: str, base_url: str, users: int, warmup: float, seconds: float, codes: list[str], think: float = 0.0
+) -> dict:
     """Drive `users` simulated users and return the samples of the measuring window."""
     start = time.perf_counter()
     window_start = start + warmup
@@ -166,7 +176,7 @@ async def run(mode: str, base_url: str, users: int, warmup: float, seconds: floa
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1), timeout=timeout) for _ in range(users)
     ]
     try:
-        clients = [Client(s, base_url, recorder) for s in sessions]
+        clients = [Client(s, base_url, recorder, think, seed) for seed, s in enumerate(sessions)]
         if mode == "resident":
             tasks = [resident(c, codes[i], i, users, window_end) for i, c in enumerate(clients)]
         else:
@@ -192,11 +202,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--warmup", type=float, required=True)
     parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--think-ms", type=float, default=0.0)
     args = parser.parse_args(argv)
     codes = json.loads(sys.stdin.read() or "[]")
     if args.mode == "resident" and len(codes) < args.users:
         parser.error("resident mode needs one WeChat code per user on stdin")
-    result = asyncio.run(run(args.mode, args.base_url, args.users, args.warmup, args.seconds, codes))
+    result = asyncio.run(
+        run(args.mode, args.base_url, args.users, args.warmup, args.seconds, codes, args.think_ms / 1000)
+    )
     print(json.dumps(result), flush=True)
 
 

@@ -1,6 +1,6 @@
 """Measure the resident API under concurrent load, beside a bare Flask endpoint on the same server settings.
 
-    .venv/bin/python -m bench.resident_api [--users 50] [--seconds 20] [--warmup 5] [--rounds 1]
+    .venv/bin/python -m bench.resident_api [--users 50] [--seconds 20] [--warmup 5] [--rounds 1] [--think-ms 0]
 
 Sets up everything itself and tears it down even on failure: a fresh PostgreSQL database built by the
 migrations and seeded with the demo data (through the `flask doudi` CLI), the WeChat stand-in on a loopback
@@ -8,6 +8,10 @@ thread, gunicorn serving `wsgi:app` and gunicorn serving `bench.bare_wsgi:app` w
 load generator (`bench.load`) runs in its own process. Prints per-endpoint p50/p99, overall p50/p99 and
 requests/s, the same for the bare endpoint, the throughput ratio, where the CPU went, and PASS/FAIL against
 the targets (p99 ≤ 100 ms at 50 users; throughput ≥ 40% of the bare endpoint's).
+
+By default users send back to back (capacity). `--think-ms 1000` has each pause about a second after every
+answer, as a person filling in a form on a phone: that shows the latency 50 real residents would see, but
+then the throughput ratio measures the pauses, not the server, so it is not judged.
 """
 
 from __future__ import annotations
@@ -62,12 +66,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument(
+        "--think-ms", type=float, default=0.0, help="pause after each answer (0: back to back, measures capacity)"
+    )
+    parser.add_argument(
         "--pg-admin-url",
         default=os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
     args = parser.parse_args(argv)
     if not (
         1 <= args.users <= 500
+        and 0 <= args.think_ms <= 10_000
         and 1 <= args.seconds <= 600
         and 0 <= args.warmup <= 120
         and 1 <= args.rounds <= 10
@@ -94,6 +102,8 @@ def run_load(mode: str, server: Server, args: argparse.Namespace, codes: list[st
         str(args.warmup),
         "--seconds",
         str(args.seconds),
+        "--think-ms",
+        str(args.think_ms),
     ]
     process = subprocess.Popen(
         command,
@@ -175,9 +185,10 @@ def report(
     """Print the tables and the verdict; True when every target is met and nothing failed."""
     seconds = args.seconds
     threads = f" × {args.threads} threads" if args.worker_class == "gthread" else ""
+    pacing = f"pausing ~{args.think_ms:g} ms after each answer" if args.think_ms else "back to back"
     print(
-        f"\nResident API bench — {args.users} users, {seconds:g} s window after {args.warmup:g} s warm-up, "
-        f"{args.rounds} round(s); medians over rounds"
+        f"\nResident API bench — {args.users} users {pacing}, {seconds:g} s window after {args.warmup:g} s "
+        f"warm-up, {args.rounds} round(s); medians over rounds"
     )
     print(
         f"gunicorn {args.worker_class}, {args.workers} workers{threads}; PostgreSQL; "
@@ -231,12 +242,15 @@ def report(
             print(f"  {example}")
     checks = [
         (
-            f"p99 {overall.p99:.1f} ms ≤ {P99_TARGET_MS:.0f} ms at {args.users} users",
+            f"p99 {overall.p99:.1f} ms ≤ {P99_TARGET_MS:.0f} ms at {args.users} users {pacing}",
             overall.p99 <= P99_TARGET_MS,
         ),
-        (f"throughput {ratio:.1%} ≥ {RATIO_TARGET:.0%} of the bare endpoint", ratio >= RATIO_TARGET),
         ("no failed requests", not errors),
     ]
+    if not args.think_ms:  # with pauses both sides run at the users' pace: the ratio would say nothing
+        checks.insert(
+            1, (f"throughput {ratio:.1%} ≥ {RATIO_TARGET:.0%} of the bare endpoint", ratio >= RATIO_TARGET)
+        )
     print()
     for text, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
