@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.auth import STAFF_SECURITY, current_staff, staff_required
-from app.services import sync_review
-from app.services.sync_devices import SYNC_ROLES
+from app.services import sync_quarantine, sync_review
+from app.services.sync_devices import OFFICE_ROLES, SYNC_ROLES
 from app.services.sync_push import run_in_transaction
 from app.services.transaction import transaction
 
@@ -120,6 +120,22 @@ class FieldHistorySchema(Schema):
     items = fields.List(fields.Nested(FieldHistoryEntrySchema))
 
 
+class FieldQuarantineQuerySchema(FieldPageQuerySchema):
+    state = fields.String(
+        load_default="open",
+        validate=validate.OneOf(["open", "decided", "all"]),
+        metadata={"description": "open 待处理（默认）、decided 已处理、all 全部"},
+    )
+
+
+class FieldQuarantineDecisionSchema(Schema):
+    decision = fields.String(metadata={"description": "apply 改正后采用；dismiss 不采用"})
+    staff_id = fields.String()
+    note = fields.String(allow_none=True)
+    applied_op_id = fields.String(allow_none=True, metadata={"description": "采用时写入的办公室操作"})
+    decided_at = fields.String()
+
+
 class FieldQuarantinedSchema(Schema):
     op_id = fields.String()
     device_id = fields.String()
@@ -130,6 +146,7 @@ class FieldQuarantinedSchema(Schema):
     record_id = fields.String(allow_none=True)
     received_at = fields.String()
     errors = fields.List(fields.String())
+    decision = fields.Nested(FieldQuarantineDecisionSchema, allow_none=True)
 
 
 class FieldQuarantineListSchema(Schema):
@@ -138,11 +155,32 @@ class FieldQuarantineListSchema(Schema):
     items = fields.List(fields.Nested(FieldQuarantinedSchema))
 
 
+class FieldQuarantinedOpSchema(FieldQuarantinedSchema):
+    type = fields.String(allow_none=True)
+    values = fields.Dict(
+        attribute="fields", data_key="fields", metadata={"description": "手机发来的内容（他人证件号码按岗位遮挡）"}
+    )
+    attachments = fields.List(fields.Raw())
+
+
+class FieldQuarantineDecideSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(sync_quarantine.DECISIONS))
+    corrections = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=60)),
+        load_default=dict,
+        validate=validate.Length(max=40),
+        metadata={"description": "采用前改正的字段，如 {\"id_number\": \"…\"}"},
+    )
+    note = fields.String(
+        load_default=None, validate=validate.Length(max=500), metadata={"description": "说明；不采用时必填"}
+    )
+
+
 @blp.route("/conflicts", methods=["GET"])
 @blp.doc(security=STAFF_SECURITY)
 @blp.arguments(FieldConflictQuerySchema, location="query")
 @blp.response(200, FieldConflictListSchema)
-@staff_required(*sync_review.OFFICE_ROLES)
+@staff_required(*OFFICE_ROLES)
 def list_conflicts(query: dict) -> dict:
     """Open conflicts in my area: every candidate with who, which device and when."""
     with transaction():
@@ -163,7 +201,7 @@ def get_record(entity: str, record_id: str) -> dict:
 @blp.doc(security=STAFF_SECURITY)
 @blp.arguments(FieldResolveSchema)
 @blp.response(200, FieldResolveResultSchema)
-@staff_required(*sync_review.OFFICE_ROLES)
+@staff_required(*OFFICE_ROLES)
 def resolve(body: dict, entity: str, record_id: str) -> dict:
     """Decide conflicts: choose a candidate (`op_id`) or enter a new `value`; written as an office op."""
     actor = current_staff()
@@ -185,9 +223,34 @@ def record_history(entity: str, record_id: str) -> dict:
 
 @blp.route("/quarantine", methods=["GET"])
 @blp.doc(security=STAFF_SECURITY)
-@blp.arguments(FieldPageQuerySchema, location="query")
+@blp.arguments(FieldQuarantineQuerySchema, location="query")
 @blp.response(200, FieldQuarantineListSchema)
-@staff_required(*sync_review.OFFICE_ROLES)
+@staff_required(*OFFICE_ROLES)
 def quarantine(query: dict) -> dict:
     """Ops from phones in my area that could not be applied, with the reasons (kept, never dropped)."""
-    return sync_review.quarantined(current_staff(), query["page"], query["per_page"])
+    return sync_quarantine.quarantined(current_staff(), query["state"], query["page"], query["per_page"])
+
+
+@blp.route("/quarantine/<op_id>", methods=["GET"])
+@blp.doc(security=STAFF_SECURITY)
+@blp.response(200, FieldQuarantinedOpSchema)
+@staff_required(*OFFICE_ROLES)
+def quarantined_op(op_id: str) -> dict:
+    """One quarantined op: what the phone sent, why it was kept aside, and the decision if any."""
+    with transaction():  # reading other people's ID numbers is audited
+        return sync_quarantine.quarantined_op(current_staff(), op_id)
+
+
+@blp.route("/quarantine/<op_id>/decision", methods=["POST"])
+@blp.doc(security=STAFF_SECURITY)
+@blp.arguments(FieldQuarantineDecideSchema)
+@blp.response(200, FieldQuarantinedOpSchema)
+@blp.alt_response(409, description="quarantine_already_decided：已经处理过")
+@blp.alt_response(422, description="quarantine_fix_invalid：改正后仍有问题，errors 列出全部")
+@staff_required(*OFFICE_ROLES)
+def decide_quarantined_op(body: dict, op_id: str) -> dict:
+    """Apply the op with corrections (written as an office op), or dismiss it with a reason; once."""
+    actor = current_staff()
+    return run_in_transaction(
+        lambda: sync_quarantine.decide(actor, op_id, body["decision"], body["corrections"], body["note"])
+    )

@@ -48,6 +48,28 @@ class FieldDeviceStatusSchema(Schema):
     server_hlc = fields.String(metadata={"description": "服务器时钟；设备收到后并入自己的时钟"})
 
 
+class FieldDeviceListQuerySchema(Schema):
+    staff_id = fields.String(load_default=None, validate=validate.Length(max=36), metadata={"description": "只看这名工作人员的"})
+
+
+class FieldDeviceSummarySchema(Schema):
+    device_id = fields.String()
+    label = fields.String(allow_none=True)
+    staff_id = fields.String()
+    staff_name = fields.String(allow_none=True)
+    created_at = fields.String()
+    last_seen_at = fields.String()
+    revoked_at = fields.String(allow_none=True, metadata={"description": "停用（挂失）的时间"})
+
+
+class FieldDeviceListSchema(Schema):
+    items = fields.List(fields.Nested(FieldDeviceSummarySchema))
+
+
+class FieldDeviceRevokeSchema(Schema):
+    reason = text(200, required=True, validate=validate.Length(min=1, max=200), metadata={"description": "例如“手机丢失”"})
+
+
 class FieldPushSchema(Schema):
     device_id = fields.String(required=True, validate=validate.Length(max=64))
     batch_id = fields.String(load_default=None, validate=validate.Length(max=64))
@@ -135,6 +157,28 @@ def device_status(device_id: str) -> dict:
     actor = current_staff()
     device = sync_devices.device_of(actor, device_id)
     return sync_devices.device_status(device, sync_scope.villages_of_actor(actor))
+
+
+@blp.route("/devices", methods=["GET"])
+@blp.doc(security=STAFF_SECURITY)
+@blp.arguments(FieldDeviceListQuerySchema, location="query")
+@blp.response(200, FieldDeviceListSchema)
+@staff_required(*SYNC_ROLES)
+def list_devices(query: dict) -> dict:
+    """Phones I may manage: my own; for township and county staff, those of the workers in their area."""
+    return {"items": sync_devices.list_devices(current_staff(), query["staff_id"])}
+
+
+@blp.route("/devices/<device_id>/revoke", methods=["POST"])
+@blp.doc(security=STAFF_SECURITY)
+@blp.arguments(FieldDeviceRevokeSchema)
+@blp.response(200, FieldDeviceSummarySchema)
+@staff_required(*SYNC_ROLES)
+def revoke_device(body: dict, device_id: str) -> dict:
+    """Stop a lost or stolen phone: it can no longer push, pull or register (403 `device_revoked`), and its
+    owner's sign-ins end everywhere, so they sign in again on the new phone. Repeating it changes nothing."""
+    with transaction():
+        return sync_devices.revoke_device(current_staff(), device_id, body["reason"])
 
 
 @blp.route("/push", methods=["POST"])

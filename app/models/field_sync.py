@@ -32,6 +32,9 @@ class SyncDevice(db.Model):
     next_device_seq: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A lost or stolen phone is revoked: it can no longer push, pull or upload (it may register anew).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff_users.id"))
 
 
 class SyncCounter(db.Model):
@@ -109,6 +112,22 @@ class SyncOp(db.Model):
 
 Index("ix_sync_ops_record", SyncOp.entity, SyncOp.record_id)
 Index("ix_sync_ops_status", SyncOp.status, SyncOp.origin)
+
+
+class SyncQuarantineDecision(db.Model):
+    """What a reviewer decided about a quarantined op: applied (as corrected) or dismissed, with why.
+
+    The op log itself is never changed; an applied fix is a new office op, named here.
+    """
+
+    __tablename__ = "sync_quarantine_decisions"
+
+    op_id: Mapped[str] = mapped_column(ForeignKey("sync_ops.op_id"), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(12))
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff_users.id"))
+    note: Mapped[str | None] = mapped_column(String(500))
+    applied_op_id: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SyncScopeExit(db.Model):

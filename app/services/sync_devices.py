@@ -23,12 +23,14 @@ from app.extensions import db
 from app.models import Area, StaffUser, SyncDevice
 from app.models.types import utcnow
 from app.services.actors import StaffActor
-from app.services.sync_scope import village_summaries, villages_of_staff
+from app.services.audit import record_audit
+from app.services.sync_scope import staff_in_area, village_summaries, villages_of_staff
 from app.services.sync_store import dialect, read_counter
 from sync.hlc import HybridClock
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{7,63}$")
 SYNC_ROLES = ("village_assistant", "township_clerk", "township_reviewer", "county_officer")
+OFFICE_ROLES = SYNC_ROLES[1:]  # roles that manage other workers' phones in their area
 
 
 class DeviceNotYours(AppError):
@@ -37,6 +39,11 @@ class DeviceNotYours(AppError):
 
 class UnknownDevice(AppError):
     status, code, message = 404, "unknown_device", "设备未登记，请先登记设备"
+
+
+class DeviceRevoked(AppError):
+    status, code = 403, "device_revoked"
+    message = "这部手机已停用（挂失），不能再同步，请删除手机上的外业数据；如有疑问请联系乡镇（街道）民政办"
 
 
 class ServerClock:
@@ -93,6 +100,8 @@ def register_device(
     device = db.session.get(SyncDevice, device_id)
     if device is not None and device.staff_id != actor.staff_id:
         raise DeviceNotYours()
+    if device is not None and device.revoked_at is not None:
+        raise DeviceRevoked()
     default_area = _default_village(staff, default_village_code, villages)
     if device is None:
         device = SyncDevice(id=device_id, staff_id=actor.staff_id, next_device_seq=1)
@@ -130,6 +139,8 @@ def device_of(actor: StaffActor, device_id: str, lock: bool = False) -> SyncDevi
         raise UnknownDevice()
     if device.staff_id != actor.staff_id:
         raise DeviceNotYours()
+    if device.revoked_at is not None:
+        raise DeviceRevoked()
     return device
 
 
@@ -151,3 +162,51 @@ def require_sync_role(actor: StaffActor) -> None:
     """Only field and office staff sync."""
     if actor.role not in SYNC_ROLES:
         raise Forbidden("您的岗位不使用外业同步", code="sync_not_for_role")
+
+
+def _manageable(actor: StaffActor) -> Any:
+    """Devices the actor may list and revoke: their own, and (office roles) those of staff in their area."""
+    if actor.role not in OFFICE_ROLES:
+        return SyncDevice.staff_id == actor.staff_id
+    return SyncDevice.staff_id.in_(staff_in_area(actor)) & ~SyncDevice.id.startswith("office-")
+
+
+def _device_view(device: SyncDevice, staff_name: str | None) -> dict[str, Any]:
+    return {
+        "device_id": device.id,
+        "label": device.label,
+        "staff_id": device.staff_id,
+        "staff_name": staff_name,
+        "created_at": device.created_at.isoformat(),
+        "last_seen_at": device.last_seen_at.isoformat(),
+        "revoked_at": device.revoked_at.isoformat() if device.revoked_at else None,
+    }
+
+
+def list_devices(actor: StaffActor, staff_id: str | None) -> list[dict[str, Any]]:
+    """Phones the actor may manage (one worker's if asked), most recently seen first."""
+    query = select(SyncDevice, StaffUser.display_name).join(StaffUser, StaffUser.id == SyncDevice.staff_id)
+    query = query.where(_manageable(actor))
+    if staff_id:
+        query = query.where(SyncDevice.staff_id == staff_id)
+    rows = db.session.execute(query.order_by(SyncDevice.last_seen_at.desc()).limit(200)).all()
+    return [_device_view(device, name) for device, name in rows]
+
+
+def revoke_device(actor: StaffActor, device_id: str, reason: str) -> dict[str, Any]:
+    """Stop a lost or stolen phone: it can no longer sync, and its owner's sessions end (sign in again).
+
+    Idempotent; someone else's phone outside the actor's area is "not found".
+    """
+    query = select(SyncDevice).where(SyncDevice.id == device_id, _manageable(actor))
+    device = db.session.scalar(query) if DEVICE_ID.match(device_id) else None
+    if device is None:
+        raise UnknownDevice()
+    owner = db.session.get(StaffUser, device.staff_id)
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        device.revoked_by_staff_id = actor.staff_id
+        owner.token_version += 1  # the phone's stored sign-in stops working too
+        record_audit(actor, "field.device_revoked", "staff_user", owner.id, {"device_id": device.id, "reason": reason})
+    db.session.flush()
+    return _device_view(device, owner.display_name)

@@ -33,8 +33,6 @@ from sync.conflicts import describe_conflicts
 from sync.hlc import format_hlc, parse_hlc
 from sync.ops import DELETED_FIELD
 
-OFFICE_ROLES = ("township_clerk", "township_reviewer", "county_officer")
-
 
 class RecordChanged(AppError):
     status, code, message = 409, "changed_meanwhile", "这条记录刚刚又有新的修改，请刷新后再处理"
@@ -46,7 +44,7 @@ def _moment(hlc: str | None) -> str | None:
     return datetime.fromtimestamp(parse_hlc(hlc).ms / 1000, tz=UTC).isoformat()
 
 
-def _names(staff_ids: set[str], device_ids: set[str]) -> tuple[dict[str, str], dict[str, str | None]]:
+def staff_and_device_names(staff_ids: set[str], device_ids: set[str]) -> tuple[dict[str, str], dict[str, str | None]]:
     staff = (
         dict(
             db.session.execute(
@@ -95,7 +93,7 @@ def _describe(actor: StaffActor, row: dict[str, Any]) -> dict[str, Any]:
     state = from_json(row["state"])
     conflicts = describe_conflicts(state)
     candidates = [c for conflict in conflicts for c in conflict["candidates"]]
-    staff, devices = _names(
+    staff, devices = staff_and_device_names(
         {c["user_id"] for c in candidates if c["user_id"]}, {c["device_id"] for c in candidates}
     )
     clear = _clear_values(actor, [c["value"] for c in candidates], (row["entity"], row["record_id"]))
@@ -174,7 +172,7 @@ def history(actor: StaffActor, entity: str, record_id: str) -> list[dict[str, An
             select(SyncOp).where(SyncOp.entity == entity, SyncOp.record_id == record_id).order_by(SyncOp.id)
         )
     )
-    staff, devices = _names({op.staff_id for op in ops}, {op.device_id for op in ops})
+    staff, devices = staff_and_device_names({op.staff_id for op in ops}, {op.device_id for op in ops})
     entries = []
     for op in ops:
         result = from_json(op.result)
@@ -256,42 +254,3 @@ def server_clock_floor() -> str:
     from app.services.sync_store import read_counter
 
     return read_counter()[1]
-
-
-def quarantined(actor: StaffActor, page: int, per_page: int) -> dict[str, Any]:
-    """Ops quarantined from devices of staff in the reviewer's area, newest first, with the reasons."""
-    in_area = (
-        select(StaffUser.id)
-        .join(Area, Area.id == StaffUser.area_id)
-        .where(Area.path.startswith(actor.area_path))
-    )
-    condition = (SyncOp.status == "quarantined", SyncOp.staff_id.in_(in_area))
-    total = db.session.scalar(select(func.count()).select_from(SyncOp).where(*condition))
-    ops = list(
-        db.session.scalars(
-            select(SyncOp)
-            .where(*condition)
-            .order_by(SyncOp.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
-    staff, devices = _names({op.staff_id for op in ops}, {op.device_id for op in ops})
-    return {
-        "total": total,
-        "page": page,
-        "items": [
-            {
-                "op_id": op.op_id,
-                "device_id": op.device_id,
-                "device_label": devices.get(op.device_id),
-                "staff_id": op.staff_id,
-                "staff_name": staff.get(op.staff_id),
-                "entity": op.entity,
-                "record_id": op.record_id,
-                "received_at": op.received_at.isoformat(),
-                "errors": from_json(op.result).get("errors", []),
-            }
-            for op in ops
-        ],  # fmt: skip
-    }

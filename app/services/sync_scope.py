@@ -47,6 +47,11 @@ def villages_of_actor(actor: StaffActor) -> list[int]:
     return villages_of_staff(db.session.get(StaffUser, actor.staff_id))
 
 
+def staff_in_area(actor: StaffActor) -> Any:
+    """A subquery of the ids of staff whose area lies in the actor's (their phones and ops are the actor's to review)."""
+    return select(StaffUser.id).join(Area, Area.id == StaffUser.area_id).where(Area.path.startswith(actor.area_path))
+
+
 def areas_by_id(area_ids: list[int]) -> dict[int, Area]:
     """Area rows by id."""
     if not area_ids:
