@@ -66,6 +66,7 @@ def build_app(config: Any = None) -> Flask:
     register_error_handlers(app)
     init_wechat(app)
     _guard_json_size(app)
+    _guard_nul_characters(app)
 
     from app.cli import register_cli
 
@@ -116,3 +117,28 @@ def _guard_json_size(app: Flask) -> None:
     def _check_json_size() -> None:
         if request.mimetype == "application/json" and (request.content_length or 0) > limit:
             raise AppError("提交的内容太长了", code="payload_too_large", status=413)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def _guard_nul_characters(app: Flask) -> None:
+    """Refuse a NUL character anywhere in the address, query, form or JSON: no column can hold one
+    (PostgreSQL refuses it outright), and no person types one."""
+
+    @app.before_request
+    def _check_nul() -> None:
+        found = "\x00" in request.path or any(_holds_nul(v) for v in request.args.values())
+        if not found and request.mimetype == "application/json":
+            found = _holds_nul(request.get_json(silent=True))
+        elif not found and request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            found = any(_holds_nul(v) for v in request.form.values())
+        if found:
+            raise AppError("提交的内容里有无法识别的字符，请检查后重新提交", code="invalid_characters", status=400)

@@ -216,3 +216,15 @@ def test_hostile_path_ids_are_plain_404s(client, draft):
     for bad in ("../../etc/passwd", "' OR 1=1 --", "x" * 500):
         response = client.get(f"{BASE}/{bad}", headers=headers)
         assert response.status_code == 404, bad
+
+
+def test_a_nul_character_anywhere_is_refused_before_it_reaches_the_database(client, draft):
+    headers, url = draft
+    for response in (
+        client.put(f"{url}/reason", json={"reason": "生活\u0000困难"}, headers=headers),
+        client.put(f"{url}/members", json={"members": [{"name": "李\u0000四"}]}, headers=headers),
+        client.get(url + "%00", headers=headers),
+        client.get("/api/public/areas", query_string={"parent": "3416\u000002"}),
+    ):
+        assert_error_body(response, 400, "invalid_characters")
+    assert client.get(url, headers=headers).json["reason"] is None
