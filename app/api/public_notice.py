@@ -3,6 +3,7 @@ objections from anyone, and the check of a certificate code. Nothing here names 
 
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -81,7 +82,7 @@ def list_long_term(query: dict) -> dict:
 def file_objection(body: dict, notice_id: str) -> dict:
     """Anyone may object to a notice, leaving a way to contact them; the case is investigated again."""
     with transaction():
-        return casework_notice.file_objection(notice_id, body)
+        return casework_notice.file_objection(notice_id, body, request.remote_addr)
 
 
 @blp.route("/certificates/<code>", methods=["GET"])

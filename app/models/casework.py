@@ -6,7 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -155,6 +166,13 @@ class Objection(db.Model):
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Keyed hashes (never the values) so one person or one address cannot flood a notice with objections.
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+Index("ix_objections_source_hash_created_at", Objection.source_hash, Objection.created_at)
+Index("ix_objections_phone_hash_notice_id", Objection.phone_hash, Objection.notice_id)
 
 
 class RelativeRegisterEntry(db.Model):

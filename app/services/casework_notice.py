@@ -7,17 +7,19 @@ a full name or an address.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain import stages, vocab
 from app.domain.casework_rules import HEARING_REQUIRED, LONG_TERM_PROGRAMS, public_reason
 from app.domain.masking import mask_name
-from app.errors import NotFound
+from app.errors import NotFound, TooManyRequests
 from app.extensions import db
 from app.models import Application, Area, CaseFile, Entitlement, Objection, PublicNotice
+from app.models.types import utcnow
+from app.security.crypto import lookup_hash
 from app.services.applications import record_stage
 from app.services.areas import area_by_code
 from app.services.casework_access import today
@@ -107,8 +109,12 @@ def _public_view(notice: PublicNotice, village: Area) -> dict[str, Any]:
     }
 
 
-def file_objection(notice_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Record an objection; an open case goes back to investigation and needs a hearing."""
+def file_objection(notice_id: str, body: dict[str, Any], source: str | None) -> dict[str, Any]:
+    """Record an objection; an open case goes back to investigation and needs a hearing.
+
+    `source` is the sender's address: one address may file a few objections an hour, and one phone one
+    objection per notice a day, so a flood cannot bury the real ones (or keep a case in investigation).
+    """
     notice = db.session.get(PublicNotice, notice_id) if len(notice_id) <= 36 else None
     if notice is None or notice.status != POSTED:
         raise NotFound("没有找到这条公示，或公示已结束", code="notice_not_found")
@@ -116,12 +122,16 @@ def file_objection(notice_id: str, body: dict[str, Any]) -> dict[str, Any]:
     case = db.session.scalar(select(CaseFile).where(CaseFile.application_id == application.id))
     if case is None or not stages.is_open(application.stage):
         raise NotFound("没有找到这条公示，或公示已结束", code="notice_not_found")
+    phone_hash, source_hash = lookup_hash(f"phone:{body['contact_phone']}"), _source_hash(source)
+    _refuse_floods(notice.id, phone_hash, source_hash)
     objection = Objection(
         notice_id=notice.id,
         application_id=application.id,
         content=body["content"],
         contact_name=body["contact_name"],
         contact_phone=body["contact_phone"],
+        phone_hash=phone_hash,
+        source_hash=source_hash,
     )
     db.session.add(objection)
     case.hearing_status = HEARING_REQUIRED
@@ -136,6 +146,32 @@ def file_objection(notice_id: str, body: dict[str, Any]) -> dict[str, Any]:
         notify_step(application, f"stage:{event.id}", today(), "公示期间收到群众意见，工作人员将补充调查")
     db.session.flush()
     return {"id": objection.id, "received": True, "message": "您的意见已收到，工作人员会核实处理"}
+
+
+OBJECTIONS_PER_SOURCE_PER_HOUR = 10
+
+
+def _source_hash(source: str | None) -> str | None:
+    return lookup_hash(f"source:{source}") if source else None
+
+
+def _refuse_floods(notice_id: str, phone_hash: str, source_hash: str | None) -> None:
+    now = utcnow()
+    same_phone = select(func.count()).where(
+        Objection.phone_hash == phone_hash,
+        Objection.notice_id == notice_id,
+        Objection.created_at > now - timedelta(days=1),
+    )
+    if db.session.scalar(same_phone):
+        raise TooManyRequests(
+            "您对这条公示的意见已经收到了，工作人员会核实处理，请不要重复提交", code="objection_already_received"
+        )
+    if source_hash:
+        recent = select(func.count()).where(
+            Objection.source_hash == source_hash, Objection.created_at > now - timedelta(hours=1)
+        )
+        if db.session.scalar(recent) >= OBJECTIONS_PER_SOURCE_PER_HOUR:
+            raise TooManyRequests("提交太频繁了，请过一小时再试", code="too_many_objections")
 
 
 def objections_of(application: Application) -> list[dict[str, Any]]:

@@ -184,3 +184,27 @@ def test_a_home_visit_synced_from_the_field_app_counts_for_the_investigation(cli
     assert [v["source"] for v in document["case"]["home_visits"]] == ["field_app"]
     after = client.post(f"{case}/finish-investigation", json={}, headers=clerk)
     assert [b["code"] for b in after.json["errors"]["blockers"]] == ["verification_report_missing"]
+
+
+def test_one_phone_objects_once_per_notice_and_one_address_cannot_flood(client, app, staff, staff_ids, submitted):
+    application_id, _resident = submitted()
+    investigate(client, staff, staff_ids, application_id)
+    post(client, f"{CASES}/{application_id}/finish-investigation", staff("clerk"))
+    [notice] = client.get("/api/public/notices?area=341602100").json["items"]
+    url = f"/api/public/notices/{notice['id']}/objections"
+    objection = {"content": "申请人家里新买了汽车", "contact_name": "李四", "contact_phone": "13900139000"}
+    assert client.post(url, json=objection).status_code == 201
+
+    repeated = client.post(url, json={**objection, "content": "再说一遍：有汽车"})
+    assert (repeated.status_code, repeated.json["code"]) == (429, "objection_already_received")
+
+    # Other phones from the same address: a few an hour, then a pause (another address is not held up).
+    phones = [f"139001{n:05d}" for n in range(20)]
+    answers = [
+        client.post(url, json={**objection, "contact_phone": phone}).status_code for phone in phones
+    ]
+    assert answers.count(201) == 9 and answers[9:] == [429] * 11
+    elsewhere = client.post(url, json={**objection, "contact_phone": "13700137000"},
+                            environ_base={"REMOTE_ADDR": "10.1.2.3"})  # fmt: skip
+    assert elsewhere.status_code == 201
+    assert len(client.get(f"{CASES}/{application_id}", headers=staff("clerk")).json["case"]["objections"]) == 11
