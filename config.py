@@ -50,6 +50,9 @@ class Config:
     STORAGE_DIR = os.environ.get("STORAGE_DIR") or str(VAR_DIR / "files")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
     MAX_JSON_BYTES = 256 * 1024
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For then names the client, which the
+    # login and objection throttles count by; with 0 the header is ignored (it could be forged).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     MAX_IMAGE_PIXELS = 40_000_000
     MAX_IMAGE_SIDE = 12_000
 

@@ -67,6 +67,11 @@ def build_app(config: Any = None) -> Flask:
     init_wechat(app)
     _guard_json_size(app)
     _guard_nul_characters(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from app.cli import register_cli
 

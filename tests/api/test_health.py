@@ -23,3 +23,17 @@ def test_readyz_with_unreachable_redis_is_503(make_app):
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json["code"] == "not_ready"
     assert response.json["errors"]["checks"][0]["redis"] == "unreachable"
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(make_app):
+    from app.extensions import db
+    from app.models import AuditEntry
+
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.9")):
+        app = make_app(TRUSTED_PROXIES=proxies)
+        client = app.test_client()
+        headers = {"X-Forwarded-For": "203.0.113.9"}
+        client.post("/api/staff/login", json={"username": "clerk", "password": "demo-pass-2024"}, headers=headers)
+        with app.app_context():
+            entry = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
+            assert entry is not None and entry.ip == expected
