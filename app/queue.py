@@ -76,15 +76,37 @@ def init_queue(app: Flask) -> None:
 
 
 def enqueue_after_commit(func: Callable[..., Any], *args: Any, job_id: str) -> None:
-    """Enqueue a job once the current transaction commits (dropped if it rolls back)."""
+    """Enqueue a job once the current transaction commits (dropped if it rolls back).
+
+    Savepoints (`begin_nested`) fire the session's commit and rollback events too: releasing one is not
+    the commit, so the job waits for the real one; rolling one back drops the job only if it was asked
+    for inside that savepoint.
+    """
     queue = current_app.extensions["doudi_queue"]
     session = db.session()
+    asked_in = session.get_nested_transaction()
+    settled = False  # listeners cannot be removed while the event fires: they just go quiet (and die with the session)
 
-    @event.listens_for(session, "after_commit", once=True)
-    def _enqueue(_session: Any) -> None:
+    def _enqueue(committed: Any) -> None:
+        nonlocal settled
+        if settled or committed.in_nested_transaction():
+            return  # done already, or a savepoint was released and the transaction goes on
+        settled = True
         queue.enqueue(func, *args, job_id=job_id)
 
-    @event.listens_for(session, "after_rollback", once=True)
-    def _forget(_session: Any) -> None:
-        if event.contains(session, "after_commit", _enqueue):
-            event.remove(session, "after_commit", _enqueue)
+    def _forget(_session: Any, ended: Any) -> None:
+        nonlocal settled
+        if not ended.nested or _within(asked_in, ended):
+            settled = True  # the transaction, or the savepoint the job was asked for in, rolled back
+
+    event.listen(session, "after_commit", _enqueue)
+    event.listen(session, "after_soft_rollback", _forget)
+
+
+def _within(transaction: Any, ancestor: Any) -> bool:
+    """True when `transaction` is `ancestor` or was begun inside it."""
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
