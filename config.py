@@ -56,6 +56,12 @@ class Config:
     MAX_IMAGE_PIXELS = 40_000_000
     MAX_IMAGE_SIDE = 12_000
 
+    # ID-card photos read by OCR (issue 4): "paddleocr" or "rapidocr", loaded once per worker process.
+    OCR_ENGINE = os.environ.get("OCR_ENGINE") or "paddleocr"
+    # A read not finished this long after a worker claimed it is presumed dead and enqueued again.
+    ID_PHOTO_LEASE_SECONDS = float(os.environ.get("ID_PHOTO_LEASE_SECONDS", 60))
+    FIELD_ID_PHOTO_HANDLER = os.environ.get("FIELD_ID_PHOTO_HANDLER", "app.jobs.id_photo_jobs:read_field_id_photo")
+
     RESIDENT_TOKEN_TTL = int(os.environ.get("RESIDENT_TOKEN_TTL", 7 * 24 * 3600))
     STAFF_TOKEN_TTL = int(os.environ.get("STAFF_TOKEN_TTL", 12 * 3600))
     OAUTH_CODE_MEMORY_SECONDS = 300

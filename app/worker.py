@@ -29,6 +29,14 @@ class AppWorker(Worker):
             db.engine.dispose(close=False)  # connections inherited through fork belong to the parent
             return super().perform_job(job, queue)
 
+    def execute_job(self, job, queue) -> None:  # noqa: ANN001
+        # Before the fork: the OCR engine is loaded here, in the parent, on the first job that reads
+        # photos, so every forked work horse inherits it instead of loading it again.
+        from app.jobs.id_photo_jobs import load_before_fork
+
+        load_before_fork(self.flask_app, job.func_name)
+        super().execute_job(job, queue)
+
 
 def build_worker(app: Flask, burst: bool = False) -> AppWorker:
     """A worker on the app's queue with the JSON serializer."""
@@ -45,7 +53,14 @@ def main(argv: list[str] | None = None) -> None:
     """Run a worker until stopped (`--burst`: until the queue is empty)."""
     args = sys.argv[1:] if argv is None else argv
     app = create_app()
-    build_worker(app).work(burst="--burst" in args, with_scheduler=True)
+    worker = build_worker(app)
+    from app.jobs.id_photo_jobs import prepare_worker
+
+    prepare_worker(app)  # ID-photo reads whose worker died are enqueued again
+    from app.jobs.checkin_jobs import prepare_worker as prepare_face_models
+
+    prepare_face_models(app)  # likewise the face models of the check-in jobs
+    worker.work(burst="--burst" in args, with_scheduler=True)
 
 
 if __name__ == "__main__":

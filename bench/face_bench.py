@@ -1,5 +1,9 @@
 """Benchmark check-in face processing per photo: decode, detect, align + embed, compare, hash.
 
+The end-to-end figure (`checkin_call`) is the real check-in processing function,
+`app.services.checkin_face.process_selfie` (what the check-in job runs, minus the database), beside its
+stages timed one by one and the bare model inference, all in the same run.
+
     .venv/bin/python bench/face_bench.py [--selfies 40] [--phone-photos 8] [--rounds 2] [--threads N]
 
 Photos are made from scikit-image's astronaut (tests/face/samples.py; scikit-image is a test
@@ -89,6 +93,7 @@ def run_worker(directory: Path, groups: dict[str, list[str]], rounds: int, threa
     from app.face.models import DETECTOR, RECOGNIZER, read_model
     from app.face.phash import face_hash
     from app.face.verify import decide
+    from app.services.checkin_face import process_selfie
 
     load_average = " ".join(f"{value:.1f}" for value in os.getloadavg())
     rss_start = peak_rss_mib()
@@ -140,6 +145,9 @@ def run_worker(directory: Path, groups: dict[str, list[str]], rounds: int, threa
                 began = time.perf_counter()
                 verdict = verify(data, reference, engine=engine)
                 timing["verify_call"] = _ms(began)
+                began = time.perf_counter()
+                checked = process_selfie(data, reference, SETTINGS, engine=engine)
+                timing["checkin_call"] = _ms(began)
 
                 scale = min(1.0, SETTINGS.detect_max_side / max(image.shape[:2]))
                 size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
@@ -158,7 +166,8 @@ def run_worker(directory: Path, groups: dict[str, list[str]], rounds: int, threa
                 timing["bare_cpu"] = (time.process_time() - cpu_began) * 1000.0
                 if round_index:
                     results[group].append(
-                        {**timing, "decision": str(decision), "verdict": str(verdict.decision)}
+                        {**timing, "decision": str(decision), "verdict": str(verdict.decision),
+                         "checkin": str(checked.verdict.decision)}
                     )
     print(
         json.dumps(
@@ -188,7 +197,7 @@ def print_report(run: dict) -> bool:
         f"OpenCV {run['opencv']} ({run['threads']} threads); models hash-checked and loaded in "
         f"{run['load_ms']:.0f} ms"
     )
-    keys = (*STAGES, "pipeline", "verify_call", "bare_detect", "bare_embed", "bare_models")
+    keys = (*STAGES, "pipeline", "checkin_call", "verify_call", "bare_detect", "bare_embed", "bare_models")
     cpu_keys = ("pipeline_cpu", "bare_cpu")
     met = True
     for group, rows in run["results"].items():
@@ -208,8 +217,10 @@ def print_report(run: dict) -> bool:
         print(f"pipeline median {stats['pipeline'][0]:.1f} ms = bare models {stats['bare_models'][0]:.1f} ms "
               f"+ {overhead:.1f} ms of decoding, resizing, alignment, comparison and hashing")  # fmt: skip
         if group == "selfie_1280":
-            met = stats["pipeline"][0] <= TARGET_MS and stats["verify_call"][0] <= TARGET_MS
-            print(f"target: median <= {TARGET_MS:.0f} ms per 1280-px selfie: {'met' if met else 'NOT met'}")
+            met = stats["pipeline"][0] <= TARGET_MS and stats["checkin_call"][0] <= TARGET_MS
+            print(f"check-in processing (process_selfie) median {stats['checkin_call'][0]:.1f} ms, p95 "
+                  f"{stats['checkin_call'][1]:.1f} ms; target: median <= {TARGET_MS:.0f} ms per 1280-px selfie: "
+                  f"{'met' if met else 'NOT met'}")  # fmt: skip
     print(
         f"\nworker RSS: {run['rss_start_mb']:.0f} MiB after imports, {run['rss_loaded_mb']:.0f} MiB with "
         f"models loaded, peak {run['peak_rss_mb']:.0f} MiB"

@@ -1,8 +1,7 @@
 import logging
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -71,7 +70,7 @@ def render_item(type_, obj, autogen_context):
     from sqlalchemy.types import TypeDecorator
 
     if type_ == "type" and isinstance(obj, TypeDecorator):
-        return "sa.%r" % (obj.impl,)
+        return f"sa.{obj.impl!r}"
     return False
 
 

@@ -26,3 +26,13 @@ def register_blueprints(api: Api) -> None:
     for module in (system, public, resident_auth, resident_applications, resident_attachments, staff, casework,
                    casework_admin, public_notice, resident_benefits, field_sync, field_review, uploads):
         api.register_blueprint(module.blp)
+
+    from app.api import id_photos  # ID-card photos read by OCR (issue 4)
+
+    api.register_blueprint(id_photos.resident_blp)
+    api.register_blueprint(id_photos.staff_blp)
+
+    from app.api import checkin_review, resident_checkins  # quarterly check-ins (issue 6)
+
+    api.register_blueprint(resident_checkins.blp)
+    api.register_blueprint(checkin_review.blp)

@@ -84,6 +84,13 @@ class AreaPolicy:
     review_cycle_months_unstable: int = 6
     checkin_window_days: int = 30
     checkin_grace_days: int = 15
+    # Quarterly check-ins: remind this many days before the window closes; this many missed windows in a
+    # row send the case to the township; a check-in farther than this from the registered home, or one
+    # phone checking in more than this many different people in a quarter, is shown to a reviewer.
+    checkin_reminder_days: int = 7
+    checkin_missed_limit: int = 3
+    checkin_distance_limit_m: int = 5000
+    checkin_device_person_limit: int = 3
 
     # Temporary assistance.
     temporary_assistance_township_multiple: Decimal = Decimal("4")

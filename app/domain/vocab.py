@@ -82,6 +82,7 @@ ATTACHMENT_KINDS = {
     "disability_certificate": "残疾证",
     "house_photo": "住房照片",
     "authorization_form": "核对授权书",
+    "checkin_selfie": "打卡照片",
     "other": "其他材料",
 }
 

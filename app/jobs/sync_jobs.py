@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib
 import io
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from flask import current_app
@@ -19,7 +17,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import StoredFile
-from app.services.storage import read_bytes
+from app.services.storage import read_bytes, write_atomically
 
 log = logging.getLogger(__name__)
 THUMBNAIL_SIDE = 320
@@ -40,15 +38,9 @@ def make_thumbnail(sha256: str) -> str:
         return "exists"
     image = Image.open(io.BytesIO(read_bytes(stored.storage_key)))
     image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".thumb-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            image.convert("RGB").save(handle, "JPEG", quality=80)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG", quality=80)
+    write_atomically(target, buffer.getvalue())
     return "made"
 
 

@@ -27,6 +27,14 @@ from app.models.casework import (  # casework: the township's case file
     RelativeRegisterEntry,
     VerificationReport,
 )
+from app.models.checkins import (  # quarterly check-ins (issue 6)
+    Checkin,
+    CheckinReferral,
+    CheckinVisitTask,
+    CheckinWindow,
+    DeathRecord,
+    FaceReference,
+)
 from app.models.field_records import FieldUpload, FieldVisit  # field sync
 from app.models.field_sync import (  # field sync
     FieldAssignment,
@@ -41,9 +49,16 @@ from app.models.field_sync import (  # field sync
     SyncSealedValue,
 )
 from app.models.households import AssetItem, ExpenseItem, Household, IncomeItem, Member
+from app.models.id_photo_reads import IdPhotoRead  # ID-card photos read by OCR (issue 4)
 from app.models.people import Person
 
 __all__ = [
+    "Checkin",
+    "CheckinReferral",
+    "CheckinVisitTask",
+    "CheckinWindow",
+    "DeathRecord",
+    "FaceReference",
     "Application",
     "Area",
     "AssetItem",
@@ -51,6 +66,7 @@ __all__ = [
     "AuditEntry",
     "ExpenseItem",
     "Household",
+    "IdPhotoRead",
     "IncomeItem",
     "LoginFailure",
     "Member",

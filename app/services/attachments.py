@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Application, Attachment, StoredFile
 from app.services.actors import ResidentActor
 from app.services.applications import application_for_resident, editable_application
+from app.services.id_photo_reads import read_if_id_card
 from app.services.images import inspect_image
 from app.services.storage import put_bytes, read_bytes, sha256_hex
 from app.wechat.errors import GatewayError, MediaInvalid, MediaTooLarge, WeChatUnavailable
@@ -38,7 +39,10 @@ def store_file(data: bytes) -> StoredFile:
 
 
 def attach_upload(actor: ResidentActor, application_id: str, kind: str, data: bytes, source: str = "upload") -> Attachment:
-    """Attach uploaded bytes to an editable application (the same photo twice is attached once)."""
+    """Attach uploaded bytes to an editable application (the same photo twice is attached once).
+
+    ID-card photos are also read by OCR in the background, once per photo (see `id_photo_reads`).
+    """
     application = editable_application(actor, application_id)
     stored = store_file(data)
     existing = db.session.scalar(
@@ -47,6 +51,7 @@ def attach_upload(actor: ResidentActor, application_id: str, kind: str, data: by
         )
     )
     if existing is not None:
+        read_if_id_card(existing)
         return existing
     attachment = Attachment(
         application_id=application.id,
@@ -59,21 +64,26 @@ def attach_upload(actor: ResidentActor, application_id: str, kind: str, data: by
     )
     db.session.add(attachment)
     db.session.flush()
+    read_if_id_card(attachment)
     return attachment
 
 
-def attach_wechat_media(actor: ResidentActor, application_id: str, kind: str, server_id: str) -> Attachment:
-    """Download a wx.uploadImage serverId from WeChat now (it expires in 3 days) and attach it."""
-    editable_application(actor, application_id)
+def download_wechat_photo(server_id: str) -> bytes:
+    """The bytes of a wx.uploadImage serverId, fetched now (WeChat keeps it 3 days); errors in plain words."""
     try:
-        data = wechat().download_media(server_id)
+        return wechat().download_media(server_id)
     except MediaInvalid as exc:
         raise AppError("照片已过期或无效，请重新选择照片上传", code="wechat_media_invalid", status=422) from exc
     except MediaTooLarge as exc:
         raise AppError("照片太大了，请换一张小一些的照片", code="payload_too_large", status=413) from exc
     except (WeChatUnavailable, GatewayError) as exc:
         raise ServiceUnavailable("暂时无法从微信取回照片，请稍后再试", code="wechat_unavailable") from exc
-    return attach_upload(actor, application_id, kind, data, source="wechat")
+
+
+def attach_wechat_media(actor: ResidentActor, application_id: str, kind: str, server_id: str) -> Attachment:
+    """Download a wx.uploadImage serverId from WeChat now (it expires in 3 days) and attach it."""
+    editable_application(actor, application_id)
+    return attach_upload(actor, application_id, kind, download_wechat_photo(server_id), source="wechat")
 
 
 def attachments_of(actor: ResidentActor, application_id: str) -> list[Attachment]:

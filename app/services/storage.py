@@ -30,6 +30,22 @@ def put_bytes(data: bytes, sha256: str) -> str:
     target = _root() / key
     if target.exists():
         return key
+    write_atomically(target, data)
+    return key
+
+
+def put_derived(folder: str, sha256: str, data: bytes, suffix: str = ".jpg") -> str:
+    """Write a copy derived from a stored file (a thumbnail, a cleaned copy) atomically; returns its key.
+
+    Written again when called again: derived copies are remade whole, never appended to.
+    """
+    key = f"derived/{folder}/{sha256[:2]}/{sha256}{suffix}"
+    write_atomically(_root() / key, data)
+    return key
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside `target`, sync, then rename: readers see all of it or none."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     try:
@@ -41,7 +57,6 @@ def put_bytes(data: bytes, sha256: str) -> str:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return key
 
 
 def read_bytes(key: str) -> bytes:

@@ -94,6 +94,8 @@ def queue_file_jobs(sha256: str, kind: str) -> None:
     add_job("thumbnail", [sha256], f"thumbnail-{sha256}")
     if kind in ID_CARD_KINDS:
         add_job("read_id_photo", [sha256, kind], f"read-id-{sha256}-{kind}")
+    if kind == "checkin_selfie":  # an assisted check-in whose photo came after the record
+        add_job("checkin_selfie_arrived", [sha256], f"checkin-selfie-{sha256}")
 
 
 def refs_of(entity: str, record_id: str) -> list[dict[str, Any]]:

@@ -30,6 +30,8 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_FIELDS = 40
 MAX_ATTACHMENTS = 20
+CHECKIN_OUTCOMES = {"present": "本人在家，已协助打卡", "absent": "上门核实：本人不在（外出、迁走或去世）"}
+COORDINATE_SYSTEMS = {"wgs84": "GPS（WGS-84）", "gcj02": "国测局（GCJ-02）"}
 
 
 class FieldProblem(ValueError):
@@ -300,6 +302,21 @@ ENTITIES: dict[str, EntitySpec] = {
             },
             required_on_create=("household_id", "visited_at", "visitors"),
             references={"application_id": "application"},
+        ),
+        # A check-in assisted at a home visit, answering a server-authored `checkin_task` (app.services.checkin_field).
+        EntitySpec(
+            "checkin",
+            {
+                **_PARENT,
+                **_NOTE,
+                "task_id": _spec(_record_id, nullable=False),
+                "checked_in_at": _spec(_iso_datetime, nullable=False),
+                "outcome": _spec(_choice(CHECKIN_OUTCOMES), nullable=False),
+                "location": _spec(_location),
+                "coordinate_system": _spec(_choice(COORDINATE_SYSTEMS)),
+            },
+            required_on_create=("household_id", "task_id", "checked_in_at", "outcome"),
+            references={"task_id": "checkin_task"},
         ),
     )
 }

@@ -31,6 +31,8 @@ JOBS = {
     "thumbnail": "app.jobs.sync_jobs:make_thumbnail",
     "read_id_photo": "app.jobs.sync_jobs:read_id_photo",
     "clean_uploads": "app.jobs.sync_jobs:clean_expired_uploads",
+    "checkin_face": "app.jobs.checkin_jobs:process_checkin_job",
+    "checkin_selfie_arrived": "app.jobs.checkin_jobs:selfie_arrived_job",
 }
 SWEEP_SECONDS = 30.0
 

@@ -76,6 +76,10 @@ def project(records: list[Any], actor: StaffActor, sealed_rows: list[dict[str, A
     for record, values in by_entity.get("application", []):
         _application(record, values, actor)
     _visits(by_entity.get("visit", []), now)
+    if by_entity.get("checkin"):
+        from app.services.checkin_field import record_assisted_checkins
+
+        record_assisted_checkins(by_entity["checkin"], actor)
 
 
 def _households(rows: list[tuple[Any, dict]], now: datetime) -> None:

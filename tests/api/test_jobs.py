@@ -41,19 +41,18 @@ def test_in_process_job_runs_after_commit_and_not_after_rollback(app):
 
 
 def test_savepoints_neither_send_a_job_early_nor_lose_one_asked_for_outside_them(app):
-    with app.app_context():
-        with transaction():
-            enqueue_after_commit(record_ping, "before-savepoints", job_id="ping-before-savepoints")
-            with db.session.begin_nested():  # released: not yet the commit
-                db.session.execute(select(1))
-            assert _pings(app, "before-savepoints") == 0
-            try:
-                with db.session.begin_nested():  # rolled back: the job was asked for outside it
-                    enqueue_after_commit(record_ping, "inside-failed-savepoint", job_id="ping-inside-failed")
-                    raise RuntimeError("a lost race, handled")
-            except RuntimeError:
-                pass
-            assert _pings(app, "before-savepoints") == 0
+    with app.app_context(), transaction():
+        enqueue_after_commit(record_ping, "before-savepoints", job_id="ping-before-savepoints")
+        with db.session.begin_nested():  # released: not yet the commit
+            db.session.execute(select(1))
+        assert _pings(app, "before-savepoints") == 0
+        try:
+            with db.session.begin_nested():  # rolled back: the job was asked for outside it
+                enqueue_after_commit(record_ping, "inside-failed-savepoint", job_id="ping-inside-failed")
+                raise RuntimeError("a lost race, handled")
+        except RuntimeError:
+            pass
+        assert _pings(app, "before-savepoints") == 0
     assert _pings(app, "before-savepoints") == 1
     assert _pings(app, "inside-failed-savepoint") == 0
 

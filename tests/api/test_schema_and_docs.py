@@ -20,6 +20,19 @@ def test_models_and_migrations_agree(app):
     assert _diff(app) == []
 
 
+def test_the_migrations_have_one_head_so_a_plain_upgrade_works():
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    migrations = Path(__file__).resolve().parents[2] / "migrations"
+    config = Config(str(migrations / "alembic.ini"))
+    config.set_main_option("script_location", str(migrations))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"branches to merge: {heads}"
+
+
 def test_migrations_downgrade_and_upgrade_cleanly(app, backend):
     with app.app_context():
         downgrade(revision="base")

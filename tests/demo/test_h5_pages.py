@@ -107,6 +107,21 @@ def sign_in_as_new_user(browser: Browser, site: str) -> None:
     assert browser.js("sessionStorage.getItem('doudi.token')")
 
 
+def start_dibao_application(browser: Browser, site: str) -> None:
+    """A new resident signs in and starts a 低保 application for themself in 东关社区."""
+    sign_in_as_new_user(browser, site)
+    browser.click_text("申请救助")
+    heading(browser, "选择救助类型")
+    browser.click_text("最低生活保障", "label")
+    browser.click_text("下一步")
+    heading(browser, "为谁申请")
+    browser.click_text("下一步")
+    heading(browser, "住在哪里")
+    pick_area(browser, 1, "341602100")
+    pick_area(browser, 2, "341602100201")
+    browser.click_text("开始填写申请")
+
+
 def test_resident_applies_fixes_every_problem_submits_and_withdraws(
     site: str, browser: Browser, tmp_path: Path
 ) -> None:
@@ -263,3 +278,38 @@ def test_sign_in_problems_are_explained(site: str, browser: Browser) -> None:
         what="the snapshot-user refusal",
     )
     assert not browser.js("sessionStorage.getItem('doudi.token')")
+
+
+def test_the_id_card_photo_fills_empty_boxes_and_only_offers_what_was_typed(
+    site: str, browser: Browser, tmp_path: Path
+) -> None:
+    from difflib import SequenceMatcher
+
+    from ocr.synthetic import make_card
+
+    card = make_card(101)  # a generated card of a made-up person (real OCR reads it: no stub)
+    expected = card.expected_fields
+    photo = tmp_path / "card.jpg"
+    photo.write_bytes(card.image_bytes)
+
+    start_dibao_application(browser, site)
+
+    heading(browser, "申请人是谁")
+    browser.fill("[data-field=name] input", "李某")  # typed before the photo, and not what the card says
+    browser.set_files("[data-path='attachments.id_card_portrait'] input[capture]", [str(photo)])
+    browser.wait("document.body.innerText.includes('已从身份证照片填入')", timeout=120, what="the card reading")
+    # The empty box is filled (marked to check); the typed name is kept and the card's only offered.
+    assert browser.js("document.querySelector('[data-field=id_number] input').value") == expected["id_number"]
+    assert browser.js("!!document.querySelector('[data-field=id_number].from-card')")
+    assert browser.js("document.querySelector('[data-field=name] input').value") == "李某"
+    assert expected["name"] in browser.js("document.querySelector('.card-offer').innerText")
+    shot(browser, "id-card-read")
+    browser.click_text("用照片上的")
+    assert browser.js("document.querySelector('[data-field=name] input').value") == expected["name"]
+
+    browser.fill("[data-field=phone] input", "13800001111")
+    browser.click_text("保存并继续")
+    heading(browser, "住在哪里")
+    address = browser.js("document.querySelector('[data-field=registered_address] textarea').value")
+    assert SequenceMatcher(None, address, expected["address"]).ratio() > 0.9, address
+    assert "从身份证照片读到的地址" in browser.text()

@@ -470,7 +470,7 @@
       app.on_behalf ? h('div', { class: 'notice notice-info' }, h('p', null, '您是在帮别人申请。下面请填写',
         h('strong', null, '需要救助的那个人'), '的信息。')) : null,
       textField({ path: 'applicant.name', field: 'name', label: '姓名', value: a.name, autocomplete: 'name', maxlength: 50 }),
-      photoField(app),
+      photoField(app, function (reading, box) { offerCardFields(el, reading, box, ['name', 'id_number']); }),
       secretField({
         path: 'applicant.id_number', field: 'id_number', label: '身份证号码', value: a.id_number, maxlength: 40,
         hint: '18位，最后一位可能是 X。', autocapitalize: 'characters',
@@ -562,19 +562,86 @@
     showFieldErrors(field.parentNode || field, problems);
   }
 
-  function photoField(app) {
+  // ---------------------------------------------------------------- the ID card read from its photo
+  // The server reads an uploaded ID-card photo in the background; the page polls, then offers what it read:
+  // empty boxes are filled (to check), anything typed or saved already is only offered, never overwritten.
+  function followCardReading(app, att, box, onRead) {
+    var tries = 0;
+    var line = h('p', { class: 'upload-status', role: 'status' }, '正在识别身份证上的字，请稍候……');
+    box.textContent = '';
+    box.appendChild(line);
+    (function poll() {
+      var url = '/resident/applications/' + app.id + '/attachments/' + att.id + '/id-card-reading';
+      api('GET', url).then(function (r) {
+        if (r.status === 'queued' || r.status === 'running') {
+          if (++tries > 40) { line.textContent = '识别得比较慢，您可以先自己填写。'; return; }
+          setTimeout(poll, Math.max(1, r.poll_after_seconds || 1) * 1000);
+          return;
+        }
+        if (r.status !== 'done') { line.textContent = r.message || '没能认出这张照片上的字，请自己填写。'; return; }
+        S.cardReading = { appId: app.id, fields: r.fields || {} };
+        onRead(r.fields || {}, box);
+      }, function () { line.textContent = '没能认出这张照片上的字，请自己填写。'; });
+    })();
+  }
+
+  function cardField(fields, target) {
+    var found = null;
+    Object.keys(fields).forEach(function (k) { if (fields[k].target === target && fields[k].value) found = fields[k]; });
+    return found;
+  }
+
+  function offerCardFields(root, fields, box, targets) {
+    var filled = [];
+    var offers = [];
+    targets.forEach(function (target) {
+      var f = cardField(fields, target);
+      var field = fieldIn(root, target);
+      var input = field && field.querySelector('input, textarea');
+      if (!f || !input) return;
+      var typed = input.value.trim();
+      if (!typed && !isMasked(field.dataset.saved) && !f.suggestion) {
+        input.value = f.value;
+        field.classList.add('from-card');
+        filled.push(f.label);
+      } else if (toHalfWidth(typed).toUpperCase() !== f.value) {
+        offers.push({ f: f, input: input, field: field });
+      }
+    });
+    box.textContent = '';
+    box.appendChild(h('p', { class: 'upload-status ok', role: 'status' }, filled.length
+      ? '✓ 已从身份证照片填入：' + filled.join('、') + '。请核对，不对就直接改。'
+      : '✓ 身份证照片已识别。'));
+    offers.forEach(function (o) {
+      var typed = o.input.value.trim();
+      var row = h('p', { class: 'card-offer' }, o.f.label + (o.f.suggestion ? '：照片上看不太清，可能是 ' : '：照片上是 '),
+        h('strong', null, o.f.value), typed ? '，和您填的不一样。' : '。');
+      row.appendChild(h('button', { class: 'btn', type: 'button', onclick: function () {
+        o.input.value = o.f.value;
+        o.field.classList.add('from-card');
+        row.remove();
+      } }, '用照片上的'));
+      box.appendChild(row);
+    });
+  }
+
+  function photoField(app, onRead) {
     var path = 'attachments.id_card_portrait';
     var status = h('p', { class: 'upload-status', role: 'status' });
     var preview = h('div');
+    var reading = h('div', { class: 'card-reading', 'aria-live': 'polite' });
     var field = h('div', { class: 'field', 'data-path': path, 'data-kind': 'photo' },
       h('span', { class: 'field-label' }, '身份证照片（有头像的一面）', h('span', { class: 'optional' }, '（可不传）')),
-      h('p', { class: 'hint' }, '拍一张清楚的身份证照片，工作人员核对时就不用再跑一趟。'),
-      status, preview,
+      h('p', { class: 'hint' }, '拍一张清楚的身份证照片，姓名和身份证号码会自动填好（请核对），工作人员核对时也不用再跑一趟。'),
+      status, preview, reading,
       photoButtons(function (file) {
         clearErrors(field);
         status.textContent = '正在上传照片，请稍候……';
         status.className = 'upload-status';
-        uploadPhoto(app, 'id_card_portrait', file).then(function (r) { show(r.att, r.url); }, function (err) {
+        uploadPhoto(app, 'id_card_portrait', file).then(function (r) {
+          show(r.att, r.url);
+          followCardReading(app, r.att, reading, onRead);
+        }, function (err) {
           status.textContent = '';
           uploadFailed(field, path, err);
         });
@@ -696,6 +763,12 @@
       radioField({ path: 'applicant.household_type', field: 'household_type', label: '户口类型', options: HOUSEHOLD_TYPES,
         value: a.household_type, columns: 2, hint: '看户口本：城镇户口还是农村户口。' }),
       registered, sameBox, current);
+    var card = S.cardReading && S.cardReading.appId === app.id ? cardField(S.cardReading.fields, 'registered_address') : null;
+    if (card && !a.registered_address && !card.suggestion) {
+      registered.querySelector('textarea').value = card.value;
+      registered.classList.add('from-card');
+      registered.insertBefore(h('p', { class: 'saved-value' }, '从身份证照片读到的地址，请核对'), registered.querySelector('textarea'));
+    }
     if (a.registered_address && a.registered_address === a.current_address) {
       same.checked = true;
       current.querySelector('textarea').readOnly = true;
