@@ -73,3 +73,20 @@ def fill_complete_draft(client, headers: dict, application_id: str, applicant: d
     for part, body in steps:
         response = client.put(f"{base}/{part}", json=body, headers=headers)
         assert response.status_code == 200, (part, response.json)
+
+
+def other_township_clerk(app) -> str:  # noqa: ANN001
+    """The username of a township clerk of 古井镇, outside the demo's 城关镇; made once per database
+    (PostgreSQL keeps staff accounts between tests)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import StaffUser
+    from app.services.staff_accounts import create_staff
+
+    username = "gujing_clerk"
+    with app.app_context():
+        if db.session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is None:
+            create_staff(username, "古井镇经办 吴静", "demo-pass-2024", "township_clerk", "341602101")
+            db.session.commit()
+    return username

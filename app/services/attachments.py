@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.errors import AppError, NotFound, ServiceUnavailable
 from app.extensions import db
@@ -14,6 +13,7 @@ from app.services.applications import application_for_resident, editable_applica
 from app.services.id_photo_reads import read_if_id_card
 from app.services.images import inspect_image
 from app.services.storage import put_bytes, read_bytes, sha256_hex
+from app.services.transaction import add_unless_duplicate
 from app.wechat.errors import GatewayError, MediaInvalid, MediaTooLarge, WeChatUnavailable
 from app.wechat_client import wechat
 
@@ -30,10 +30,7 @@ def store_file(data: bytes) -> StoredFile:
     stored = StoredFile(
         sha256=sha, size=len(data), content_type=info.content_type, storage_key=key, width=info.width, height=info.height
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(stored)
-    except IntegrityError:  # the same photo arrived twice at once: the other request stored it
+    if not add_unless_duplicate(stored):  # the same photo arrived twice at once: the other request stored it
         return db.session.get(StoredFile, sha)
     return stored
 

@@ -15,13 +15,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.domain import checkin_schedule as schedule
 from app.extensions import db
 from app.models import Area, Checkin, CheckinReferral, CheckinVisitTask, CheckinWindow
 from app.services.checkin_field import close_task, publish_task
 from app.services.policies import policy_for_area
+from app.services.transaction import add_unless_duplicate
 
 REFERRAL_REASONS = {"repeated_misses": "连续多个季度未打卡", "absent_at_visit": "上门核实本人不在"}
 
@@ -43,12 +43,7 @@ def refer(
         entitlement_id=window.entitlement_id, person_id=window.person_id, area_id=window.area_id,
         reason=reason, event_key=event_key, detail=detail, status="open",
     )  # fmt: skip
-    try:
-        with db.session.begin_nested():
-            db.session.add(referral)
-    except IntegrityError:
-        return None
-    return referral
+    return referral if add_unless_duplicate(referral) else None
 
 
 def mark_valid(checkin: Checkin, window: CheckinWindow) -> None:
@@ -148,10 +143,7 @@ def sweep(on: date) -> dict[str, int]:
             task = CheckinVisitTask(
                 window_id=window.id, household_id=window.household_id, area_id=window.area_id
             )
-            try:
-                with db.session.begin_nested():
-                    db.session.add(task)
-            except IntegrityError:  # a concurrent sweep made it
+            if not add_unless_duplicate(task):  # a concurrent sweep made it
                 continue
             publish_task(task)
             counts["tasks"] += 1

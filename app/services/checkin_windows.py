@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
 from app.domain import checkin_schedule as schedule
 from app.domain.entitlements import PAYING_STATES
@@ -31,9 +30,11 @@ from app.models import (
     Person,
     ResidentAccount,
 )
+from app.queue import enqueue_after_commit
 from app.services.actors import ResidentActor
 from app.services.casework_notifications import client_msg_id
 from app.services.policies import policy_for_area
+from app.services.transaction import add_unless_duplicate
 
 REMINDER_TEMPLATE = ("WECHAT_TEMPLATE_CHECKIN", "TPL_CHECKIN_REMINDER")
 WINDOW_STATUSES = {
@@ -82,12 +83,8 @@ def open_windows(quarter: str) -> int:
                 area_id=entitlement.area_id, quarter=quarter, opens_on=dates.opens_on,
                 closes_on=dates.closes_on, grace_until=dates.grace_until, status="open",
             )  # fmt: skip
-            try:
-                with db.session.begin_nested():
-                    db.session.add(window)
-            except IntegrityError:  # another run made it at the same moment
-                continue
-            created += 1
+            if add_unless_duplicate(window):  # else another run made it at the same moment
+                created += 1
     db.session.flush()
     return created
 
@@ -106,7 +103,6 @@ def reminder_recipients(window: CheckinWindow) -> list[ResidentAccount]:
 def send_reminders(on: date) -> list[str]:
     """Queue one reminder per open window closing soon and per recipient; returns the notification ids."""
     from app.jobs.notifications import send_notification
-    from app.queue import enqueue_after_commit
 
     windows = db.session.scalars(
         select(CheckinWindow).where(CheckinWindow.status == "open", CheckinWindow.closes_on >= on)
@@ -130,15 +126,10 @@ def send_reminders(on: date) -> list[str]:
                       "keyword2": f"{window.closes_on.isoformat()}前", "remark": "打开“我的保障”拍一张正面照片即可完成。"},
                 url=f"{base_url}#/checkins" if base_url else None, client_msg_id=client_msg_id(key),
             )  # fmt: skip
-            try:
-                with db.session.begin_nested():
-                    db.session.add(notification)
-            except IntegrityError:  # a concurrent run queued it
+            if not add_unless_duplicate(notification):  # a concurrent run queued it
                 continue
             queued.append(notification.id)
-    # Only after the last savepoint: a listener registered before a savepoint's release could fire early.
-    for notification_id in queued:
-        enqueue_after_commit(send_notification, notification_id, job_id=f"notify-{notification_id}")
+            enqueue_after_commit(send_notification, notification.id, job_id=f"notify-{notification.id}")
     return queued
 
 

@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app.domain import vocab
 from app.domain.id_card_proposals import SKIP_REASONS, choose_fields, propose
@@ -30,6 +29,7 @@ from app.services.applications import application_for_resident
 from app.services.audit import record_audit
 from app.services.casework_access import application_in_scope
 from app.services.sync_attachments import ID_CARD_KINDS
+from app.services.transaction import add_unless_duplicate
 
 PENDING_MESSAGE = "正在识别身份证照片，请稍候"
 DONE_MESSAGE = "识别完成，请逐项核对；识别结果不会覆盖您已填写的内容"
@@ -54,10 +54,7 @@ def request_read(sha256: str, *, enqueue: bool = True, retry_failed: bool = Fals
         requeue_if_stalled(row)
         return row
     row = IdPhotoRead(sha256=sha256, status="queued", generation=1, attempts=0)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:  # the same photo arrived twice at once: the other request queued it
+    if not add_unless_duplicate(row):  # the same photo arrived twice at once: the other request queued it
         return db.session.get(IdPhotoRead, sha256)
     if enqueue:
         _enqueue(row)

@@ -7,7 +7,14 @@ import logging
 from sqlalchemy import text
 
 from app.extensions import db
-from tests.support import complete_applicant, fill_complete_draft, id_number, sign_in, staff_headers
+from tests.support import (
+    complete_applicant,
+    fill_complete_draft,
+    id_number,
+    other_township_clerk,
+    sign_in,
+    staff_headers,
+)
 
 BASE = "/api/resident/applications"
 
@@ -78,12 +85,7 @@ def test_village_assistant_sees_masked_numbers(client, wechat_control):
 
 def test_staff_of_another_area_get_404(client, app, wechat_control):
     _, application_id = _submitted_application(client, wechat_control, id_number())
-    with app.app_context():
-        from app.services.staff_accounts import create_staff
-
-        create_staff("gujing_clerk", "古井镇经办", "demo-pass-2024", "township_clerk", "341602101")
-        db.session.commit()
-    foreign = staff_headers(client, "gujing_clerk")
+    foreign = staff_headers(client, other_township_clerk(app))
     assert client.get(f"/api/staff/applications/{application_id}", headers=foreign).status_code == 404
     assert client.get("/api/staff/applications", headers=foreign).json["total"] == 0
     county = staff_headers(client, "county")

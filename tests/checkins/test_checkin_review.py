@@ -15,7 +15,7 @@ from app.services.sync_outbox import relay_pending
 from tests.checkins.conftest import QUARTER, card_photo, enroll_reference, run_cli, selfie, upload_checkin
 from tests.face import samples
 from tests.field_sync.helpers import new_id
-from tests.support import staff_headers
+from tests.support import other_township_clerk, staff_headers
 
 HOME = (33.8456, 115.7789)
 
@@ -28,17 +28,6 @@ def _open(app, *quarters: str) -> None:  # noqa: ANN001
 
 def _window(client, person) -> str:  # noqa: ANN001
     return client.get("/api/resident/checkins/windows", headers=person.headers).json["items"][0]["id"]
-
-
-def _other_township_clerk(app, client) -> dict[str, str]:  # noqa: ANN001
-    from app.models import StaffUser
-    from app.services.staff_accounts import create_staff
-
-    with app.app_context():
-        if db.session.scalar(select(StaffUser.id).where(StaffUser.username == "checkin_outsider")) is None:
-            create_staff("checkin_outsider", "古井镇经办 吴", "demo-pass-2024", "township_clerk", "341602101")
-            db.session.commit()
-    return staff_headers(client, "checkin_outsider")
 
 
 def test_a_no_match_goes_to_a_reviewer_and_never_suspends(app, client, staff, beneficiary):
@@ -64,7 +53,7 @@ def test_a_no_match_goes_to_a_reviewer_and_never_suspends(app, client, staff, be
         )
         assert db.session.scalars(select(Entitlement.state)).all() == ["active"]
     # Another township sees nothing of it.
-    outsider = _other_township_clerk(app, client)
+    outsider = staff_headers(client, other_township_clerk(app))
     assert client.get("/api/checkins/review", headers=outsider).json["items"] == []
     assert client.get(f"/api/checkins/{sent.json['id']}", headers=outsider).status_code == 404
     # A village assistant may read but not decide; the township decides.

@@ -107,9 +107,8 @@ def sign_in_as_new_user(browser: Browser, site: str) -> None:
     assert browser.js("sessionStorage.getItem('doudi.token')")
 
 
-def start_dibao_application(browser: Browser, site: str) -> None:
-    """A new resident signs in and starts a 低保 application for themself in 东关社区."""
-    sign_in_as_new_user(browser, site)
+def choose_dibao_in_dongguan(browser: Browser) -> None:
+    """From the home screen: a 低保 application for oneself, living in 东关社区 (the draft is not made yet)."""
     browser.click_text("申请救助")
     heading(browser, "选择救助类型")
     browser.click_text("最低生活保障", "label")
@@ -119,7 +118,6 @@ def start_dibao_application(browser: Browser, site: str) -> None:
     heading(browser, "住在哪里")
     pick_area(browser, 1, "341602100")
     pick_area(browser, 2, "341602100201")
-    browser.click_text("开始填写申请")
 
 
 def test_resident_applies_fixes_every_problem_submits_and_withdraws(
@@ -135,15 +133,7 @@ def test_resident_applies_fixes_every_problem_submits_and_withdraws(
     shot(browser, "home")
 
     # Program, for whom, where (with the local policy), then the draft is made.
-    browser.click_text("申请救助")
-    heading(browser, "选择救助类型")
-    browser.click_text("最低生活保障", "label")
-    browser.click_text("下一步")
-    heading(browser, "为谁申请")
-    browser.click_text("下一步")
-    heading(browser, "住在哪里")
-    pick_area(browser, 1, "341602100")
-    pick_area(browser, 2, "341602100201")
+    choose_dibao_in_dongguan(browser)
     browser.wait(
         "document.body.innerText.includes('每人每月 650 元') && document.body.innerText.includes('户口簿')",
         what="the area policy",
@@ -292,7 +282,9 @@ def test_the_id_card_photo_fills_empty_boxes_and_only_offers_what_was_typed(
     photo = tmp_path / "card.jpg"
     photo.write_bytes(card.image_bytes)
 
-    start_dibao_application(browser, site)
+    sign_in_as_new_user(browser, site)
+    choose_dibao_in_dongguan(browser)
+    browser.click_text("开始填写申请")
 
     heading(browser, "申请人是谁")
     browser.fill("[data-field=name] input", "李某")  # typed before the photo, and not what the card says

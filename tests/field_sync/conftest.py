@@ -135,15 +135,7 @@ def household_ops() -> Callable[..., list[dict[str, Any]]]:
 
 @pytest.fixture
 def other_township_clerk(field_app) -> str:  # noqa: ANN001
-    """The username of a clerk of 古井镇, the demo's other township (made once per database)."""
-    from sqlalchemy import select
+    """The username of a clerk of 古井镇, the demo's other township."""
+    from tests.support import other_township_clerk as make
 
-    from app.models import Area, StaffUser
-
-    with field_app.app_context():
-        if db.session.scalar(select(StaffUser.id).where(StaffUser.username == "gujing-clerk")) is None:
-            township = db.session.scalar(select(Area).where(Area.code == "341602101"))
-            db.session.add(StaffUser(username="gujing-clerk", display_name="古井镇经办 吴静", role="township_clerk",
-                                     area=township, password_hash=_demo_password_hash()))  # fmt: skip
-            db.session.commit()
-    return "gujing-clerk"
+    return make(field_app)

@@ -11,21 +11,26 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.jobs.id_photo_jobs import read_id_photo
-from app.models import AuditEntry, IdPhotoRead, StaffUser
+from app.models import AuditEntry, IdPhotoRead
 from app.services.attachments import store_file
 from app.services.id_photo_pipeline import MAX_ATTEMPTS, READ_ERROR_MESSAGE
 from app.services.id_photo_reads import request_read
-from app.services.staff_accounts import create_staff
 from app.services.sync_outbox import relay_pending
 from app.services.transaction import transaction
 from tests.field_sync.helpers import T0, FieldDevice, new_id
 from tests.id_photos.engines import RECORDED_NUMBER, FlakyEngine, RecordedEngine
 from tests.id_photos.helpers import APPLICATIONS, poll, reading_url, resident_draft
-from tests.support import VILLAGE, complete_applicant, fill_complete_draft, jpeg_bytes, staff_headers
+from tests.support import (
+    VILLAGE,
+    complete_applicant,
+    fill_complete_draft,
+    jpeg_bytes,
+    other_township_clerk,
+    staff_headers,
+)
 
 RECORDED = "tests.id_photos.engines:RecordedEngine"
 FLAKY = "tests.id_photos.engines:FlakyEngine"
-OUTSIDER = "gujing_ocr_clerk"  # a township clerk of 古井镇, outside 城关镇's applications
 
 
 def test_a_wechat_photo_is_read_and_staff_see_it_in_their_area_with_numbers_by_role_audited(
@@ -56,18 +61,13 @@ def test_a_wechat_photo_is_read_and_staff_see_it_in_their_area_with_numbers_by_r
     assert RECORDED_NUMBER not in str(assistant)
 
     with app.app_context():
-        if (
-            db.session.scalar(select(StaffUser.id).where(StaffUser.username == OUTSIDER)) is None
-        ):  # PG keeps staff
-            create_staff(OUTSIDER, "古井镇经办 吴", "demo-pass-2024", "township_clerk", "341602101")
-            db.session.commit()
         audited = db.session.scalar(
             select(func.count()).where(
                 AuditEntry.action == "id_photo_reads.read", AuditEntry.subject_id == application_id
             )
         )
         assert audited == 2
-    outside = client.get(url, headers=staff_headers(client, OUTSIDER))
+    outside = client.get(url, headers=staff_headers(client, other_township_clerk(app)))
     assert (outside.status_code, outside.json["code"]) == (404, "application_not_found")
 
 
