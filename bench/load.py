@@ -1,10 +1,12 @@
 """The load generator of the resident API bench, run in its own process so it has its own interpreter.
 
-    python -m bench.load resident|bare --base-url URL --users N --warmup S --seconds S [--think-ms MS] < codes.json
+    python -m bench.load resident|me|bare|bare-db --base-url URL --users N --warmup S --seconds S [--think-ms MS] < codes.json
 
 Simulated users are asyncio tasks on one event loop (aiohttp, one keep-alive session each, as one phone
 each). Residents sign in once with the WeChat code they were given on stdin, then loop through a whole
-application until the time is up; the bare users loop on GET /ping. With --think-ms each user pauses
+application until the time is up; the bare users loop on GET /ping. Two yardsticks show the floors under
+the journey: `me` users sign in and then loop on GET /api/resident/me (the app's token check and one small
+read), `bare-db` users loop on the bare app's GET /ping-db (one `SELECT 1`, no ORM). With --think-ms each user pauses
 about that long (0.5–1.5×, seeded) after every answer, as a person reading and typing on a phone; 0 sends
 back to back, which measures capacity. Each request's latency is recorded
 by kind; only requests started inside the measuring window (after the warm-up) count. The process prints
@@ -110,11 +112,9 @@ async def resident(client: Client, code: str, user: int, users: int, stop_at: fl
             continue  # recorded already; the next round uses fresh ID numbers, so no duplicate follows
 
 
-async def application_journey(client: Client, serial: int) -> None:
-    """One whole application, as the H5 pages send it, step by step."""
-    created = json.loads(await client.call("create", "POST", APPLICATIONS, 201, {"program": "dibao"}))
-    base = f"{APPLICATIONS}/{created['id']}"
-    steps = [
+def journey_parts(serial: int) -> list[tuple[str, dict[str, Any]]]:
+    """The parts of one application as the H5 pages save them, in order (distinct ID numbers per serial)."""
+    return [
         (
             "applicant",
             {
@@ -141,20 +141,38 @@ async def application_journey(client: Client, serial: int) -> None:
         ("reason", {"reason": "丈夫去世，本人患慢性病，孩子上学，生活困难"}),
         ("consent", {"consent_to_verification": True}),
     ]
-    for part, body in steps:
+
+
+WITHDRAW_BODY = {"reason": "压测：撤回以便下一轮"}
+
+
+async def application_journey(client: Client, serial: int) -> None:
+    """One whole application, as the H5 pages send it, step by step."""
+    created = json.loads(await client.call("create", "POST", APPLICATIONS, 201, {"program": "dibao"}))
+    base = f"{APPLICATIONS}/{created['id']}"
+    for part, body in journey_parts(serial):
         await client.call(part, "PUT", f"{base}/{part}", 200, body)
     await client.call("submit", "POST", f"{base}/submit", 200)
     await client.call("detail", "GET", base, 200)
-    await client.call("withdraw", "POST", f"{base}/withdraw", 200, {"reason": "压测：撤回以便下一轮"})
+    await client.call("withdraw", "POST", f"{base}/withdraw", 200, WITHDRAW_BODY)
 
 
-async def bare(client: Client, stop_at: float) -> None:
-    """GET /ping until stop_at."""
+async def loop_on(client: Client, kind: str, path: str, stop_at: float) -> None:
+    """GET `path` until stop_at."""
     while time.perf_counter() < stop_at:
         try:
-            await client.call("ping", "GET", "/ping", 200)
+            await client.call(kind, "GET", path, 200)
         except UnexpectedStatus:
             continue
+
+
+async def signed_in_loop(client: Client, code: str, stop_at: float) -> None:
+    """Sign in, then GET /api/resident/me until stop_at."""
+    signed_in = json.loads(
+        await client.call("sign_in", "POST", "/api/resident/auth/wechat", 200, {"code": code})
+    )
+    client.headers = {"Authorization": f"Bearer {signed_in['token']}"}
+    await loop_on(client, "me", "/api/resident/me", stop_at)
 
 
 async def announce(at: float, line: str) -> None:
@@ -179,8 +197,12 @@ async def run(
         clients = [Client(s, base_url, recorder, think, seed) for seed, s in enumerate(sessions)]
         if mode == "resident":
             tasks = [resident(c, codes[i], i, users, window_end) for i, c in enumerate(clients)]
+        elif mode == "me":
+            tasks = [signed_in_loop(c, codes[i], window_end) for i, c in enumerate(clients)]
+        elif mode == "bare-db":
+            tasks = [loop_on(c, "ping-db", "/ping-db", window_end) for c in clients]
         else:
-            tasks = [bare(c, window_end) for c in clients]
+            tasks = [loop_on(c, "ping", "/ping", window_end) for c in clients]
         markers = [announce(window_start, "window-start"), announce(window_end, "window-end")]
         await asyncio.gather(*tasks, *markers)
     finally:
@@ -197,7 +219,7 @@ async def run(
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, read the sign-in codes (JSON list) from stdin, run, print the JSON result."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["resident", "bare"])
+    parser.add_argument("mode", choices=["resident", "me", "bare", "bare-db"])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--warmup", type=float, required=True)
@@ -205,8 +227,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--think-ms", type=float, default=0.0)
     args = parser.parse_args(argv)
     codes = json.loads(sys.stdin.read() or "[]")
-    if args.mode == "resident" and len(codes) < args.users:
-        parser.error("resident mode needs one WeChat code per user on stdin")
+    if args.mode in ("resident", "me") and len(codes) < args.users:
+        parser.error("resident and me modes need one WeChat code per user on stdin")
     result = asyncio.run(
         run(args.mode, args.base_url, args.users, args.warmup, args.seconds, codes, args.think_ms / 1000)
     )

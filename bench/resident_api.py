@@ -9,6 +9,12 @@ load generator (`bench.load`) runs in its own process. Prints per-endpoint p50/p
 requests/s, the same for the bare endpoint, the throughput ratio, where the CPU went, and PASS/FAIL against
 the targets (p99 ≤ 100 ms at 50 users; throughput ≥ 40% of the bare endpoint's).
 
+Two floors are measured under the same load (skip them with `--no-floors`): the bare app answering after one
+`SELECT 1` on its own psycopg connection (the ceiling of anything that touches PostgreSQL), and the app's
+`GET /api/resident/me` (token check and one small read: the ceiling of any signed-in resident request). They
+show how much of the bare endpoint's throughput the journey could reach at best. To see *why* a request
+costs what it does, run `python -m bench.resident_profile` (CPU, wall time and SQL per request kind).
+
 By default users send back to back (capacity). `--think-ms 1000` has each pause about a second after every
 answer, as a person filling in a form on a phone: that shows the latency 50 real residents would see, but
 then the throughput ratio measures the pauses, not the server, so it is not judged.
@@ -65,6 +71,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument(
+        "--no-floors",
+        dest="floors",
+        action="store_false",
+        help="skip the two yardsticks (GET /api/resident/me on the app, one SELECT 1 on the bare app)",
+    )
     parser.add_argument(
         "--think-ms", type=float, default=0.0, help="pause after each answer (0: back to back, measures capacity)"
     )
@@ -180,7 +192,11 @@ def row(label: str, figures: Figures, rps: bool = False) -> str:
 
 
 def report(
-    args: argparse.Namespace, app_rounds: list[dict], bare_rounds: list[dict], load_before: float
+    args: argparse.Namespace,
+    app_rounds: list[dict],
+    bare_rounds: list[dict],
+    floor_rounds: dict[str, list[dict]],
+    load_before: float,
 ) -> bool:
     """Print the tables and the verdict; True when every target is met and nothing failed."""
     seconds = args.seconds
@@ -216,6 +232,15 @@ def report(
     print(row("GET /ping", bare, rps=True))
     ratio = overall.rps / bare.rps if bare.rps else 0.0
     print(f"\nThroughput ratio (resident API / bare): {ratio:.1%}")
+    if floor_rounds:
+        print(
+            "\nFloors, same load (not the target's measure): how much of the bare endpoint's throughput is left"
+            "\nonce a request touches the database at all\n" + header + f"{'req/s':>9}{'ratio':>8}"
+        )
+        for label, kind in (("bare + one SELECT 1", "ping-db"), ("app GET /resident/me", "me")):
+            figures = median_figures([Figures.of(r["samples"].get(kind, []), seconds) for r in floor_rounds[kind]])
+            share = figures.rps / bare.rps if bare.rps else 0.0
+            print(row(label, figures, rps=True) + f"{share:>8.1%}")
     print("\nCPU in the window: cores busy (ms of CPU per request)")
     cost = {}
     for label, rounds, figures in (("resident API", app_rounds, overall), ("bare", bare_rounds, bare)):
@@ -235,10 +260,11 @@ def report(
         f"  server-side CPU per request (gunicorn + postgres): resident API {cost['resident API']:.2f} ms, "
         f"bare {cost['bare']:.2f} ms; ratio {cost['bare'] / cost['resident API']:.1%}"
     )
-    errors = {k: n for r in app_rounds + bare_rounds for k, n in r["errors"].items()}
+    measured = app_rounds + bare_rounds + [r for rounds in floor_rounds.values() for r in rounds]
+    errors = {k: n for r in measured for k, n in r["errors"].items()}
     if errors:
         print(f"\nFailed requests: {errors}")
-        for example in {e for r in app_rounds + bare_rounds for e in r["error_examples"]}:
+        for example in {e for r in measured for e in r["error_examples"]}:
             print(f"  {example}")
     checks = [
         (
@@ -292,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         app_server = stack.enter_context(gunicorn("wsgi:app", env, args, work, "/readyz"))
         bare_server = stack.enter_context(gunicorn("bench.bare_wsgi:app", env, args, work, "/ping"))
         app_rounds, bare_rounds = [], []
+        floor_rounds: dict[str, list[dict]] = {"ping-db": [], "me": []} if args.floors else {}
         for number in range(1, args.rounds + 1):
             print(f"round {number}/{args.rounds}: resident API…", flush=True)
             app_rounds.append(
@@ -299,7 +326,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"round {number}/{args.rounds}: bare endpoint…", flush=True)
             bare_rounds.append(run_load("bare", bare_server, args, [], database))
-        passed = report(args, app_rounds, bare_rounds, load_before)
+            if args.floors:
+                print(f"round {number}/{args.rounds}: floors…", flush=True)
+                floor_rounds["ping-db"].append(run_load("bare-db", bare_server, args, [], database))
+                codes = sign_in_codes(standin.base_url, args.users)
+                floor_rounds["me"].append(run_load("me", app_server, args, codes, database))
+        passed = report(args, app_rounds, bare_rounds, floor_rounds, load_before)
     return 0 if passed else 1
 
 

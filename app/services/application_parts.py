@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Row, update
+
 from app.domain.id_numbers import parse_id_number
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
@@ -12,6 +14,7 @@ from app.models import Application, Area, AssetItem, ExpenseItem, IncomeItem, Me
 from app.models.types import utcnow
 from app.services.actors import ResidentActor
 from app.services.applications import (
+    EDITABLE_STAGES,
     editable_application,
     ensure_no_other_open_application,
     flush_guarding_duplicates,
@@ -23,23 +26,46 @@ _PERSON_FIELDS = ("name", "phone", "work_capacity", "disability_grade", "serious
 _HOUSEHOLD_FIELDS = ("household_type", "registered_address", "current_address")
 
 
-def save_part(actor: ResidentActor, application_id: str, part: str, data: dict[str, Any]) -> Application:
+def save_part(actor: ResidentActor, application_id: str, part: str, data: dict[str, Any]) -> Application | Row:
     """Replace one part of an editable application with what the resident sent.
 
     Problems are reported under absolute paths (`applicant.id_number`, `income.0.member_id`), the same
     paths the submit check uses, so a client puts every message next to the same field.
+    Parts kept in the application row itself come back as that row (what `part_saved_view` reads).
     """
+    if part in _ROW_PARTS:
+        saved = _save_row_part_of_own_application(actor, application_id, _ROW_PARTS[part](data))
+        if saved is not None:
+            return saved
     application = editable_application(actor, application_id)
     # One flush at the end, inside the duplicate guard: a lookup half-way (the area, say) would otherwise
     # write the rows in two goes, bumping the version twice and letting a lost race escape the guard.
     with db.session.no_autoflush:
         _SAVERS[part](actor, application, data)
     application.updated_at = utcnow()
-    if application.stage == "draft":
-        db.session.flush()  # drafts are outside the one-open-application index: no race to guard against
-    else:
-        flush_guarding_duplicates()
+    flush_guarding_duplicates()
     return application
+
+
+def _save_row_part_of_own_application(actor: ResidentActor, application_id: str, values: dict[str, Any]) -> Row | None:
+    """The common case in one statement: the resident who started the application, while it is editable.
+
+    None when that does not hold; the general path then finds out why (someone else's or a missing
+    application: 404; one past editing: 409; the bound applicant changing a returned one: allowed).
+    The version goes up as the ORM's version counter would, so concurrent saves still conflict.
+    """
+    table = Application.__table__
+    statement = (
+        update(table)
+        .where(
+            table.c.id == application_id,
+            table.c.created_by_account_id == actor.account_id,
+            table.c.stage.in_(EDITABLE_STAGES),
+        )
+        .values(**values, version=table.c.version + 1, updated_at=utcnow())
+        .returning(*table.c)
+    )
+    return db.session.execute(statement).first() if len(application_id) <= 36 else None
 
 
 def _set_person_id_number(person: Person, number: str | None) -> None:
@@ -122,8 +148,9 @@ def _save_members(actor: ResidentActor, application: Application, data: dict[str
     if errors:
         raise ValidationFailed(errors=errors)
     removed = set(existing)
-    for items in (household.incomes, household.assets, household.expenses):
-        items[:] = [item for item in items if item.member_id not in removed]
+    if removed:  # only then can an item name a member who is gone (and only then are the items loaded)
+        for items in (household.incomes, household.assets, household.expenses):
+            items[:] = [item for item in items if item.member_id not in removed]
     for member in existing.values():
         if _person_is_private(member):
             db.session.delete(member.person)
@@ -155,20 +182,34 @@ def _replace_items(model: type, attribute: str, part: str) -> Saver:
     return save
 
 
-def _save_bank(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
-    for field, column in (("bank_name", "bank_name"), ("account", "bank_account"), ("holder", "bank_account_holder")):
-        if field in data:
-            setattr(application, column, data[field])
+def _bank_values(data: dict[str, Any]) -> dict[str, Any]:
+    fields = (("bank_name", "bank_name"), ("account", "bank_account"), ("holder", "bank_account_holder"))
+    return {column: data[field] for field, column in fields if field in data}
 
 
-def _save_reason(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
-    if "reason" in data:
-        application.reason = data["reason"]
+def _reason_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {"reason": data["reason"]} if "reason" in data else {}
 
 
-def _save_consent(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
-    application.consent_to_verification = data["consent_to_verification"]
-    application.consent_at = utcnow() if data["consent_to_verification"] else None
+def _consent_values(data: dict[str, Any]) -> dict[str, Any]:
+    consent = data["consent_to_verification"]
+    return {"consent_to_verification": consent, "consent_at": utcnow() if consent else None}
+
+
+# Parts that live in the application row: what each sets, for the one-statement path and the general one.
+_ROW_PARTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "bank": _bank_values,
+    "reason": _reason_values,
+    "consent": _consent_values,
+}
+
+
+def _row_saver(values: Callable[[dict[str, Any]], dict[str, Any]]) -> Saver:
+    def save(_actor: ResidentActor, application: Application, data: dict[str, Any]) -> None:
+        for column, value in values(data).items():
+            setattr(application, column, value)
+
+    return save
 
 
 _SAVERS: dict[str, Saver] = {
@@ -177,7 +218,5 @@ _SAVERS: dict[str, Saver] = {
     "income": _replace_items(IncomeItem, "incomes", "income"),
     "assets": _replace_items(AssetItem, "assets", "assets"),
     "expenses": _replace_items(ExpenseItem, "expenses", "expenses"),
-    "bank": _save_bank,
-    "reason": _save_reason,
-    "consent": _save_consent,
+    **{part: _row_saver(values) for part, values in _ROW_PARTS.items()},
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Row
+
 from app.domain import stages, vocab
 from app.domain.completeness import PART_KEYS
 from app.domain.masking import mask_account, mask_id_number, mask_name, mask_phone
@@ -135,8 +137,10 @@ def application_document(application: Application, disclosure: Disclosure) -> di
     }
 
 
-def part_saved_view(application: Application, actor: ResidentActor, part: str) -> dict[str, Any]:
+def part_saved_view(application: Application | Row, actor: ResidentActor, part: str) -> dict[str, Any]:
     """What a part save answers: that part as now stored, the new version, and whether it is still editable.
+
+    A part kept in the application row may come as that row alone (`save_part` saves those in one statement).
 
     Small on purpose (a phone on a slow network saves after every step); the whole document is one GET away.
     """

@@ -172,10 +172,13 @@ _DUPLICATE_ELSEWHERE = (
 
 
 def flush_guarding_duplicates() -> None:
-    """Flush; the partial unique index turns a lost race into the same clear 409."""
+    """Flush; the partial unique index turns a lost race into the same clear 409.
+
+    No savepoint: the 409 ends the request's transaction (every caller is inside `transaction()`, which
+    rolls back), so there is nothing to keep and the two extra round trips would be paid on every save.
+    """
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as exc:
         if "uq_applications_open_per_person" in str(exc.orig) or "applicant_id_hash" in str(exc.orig):
             raise DuplicateOpenApplication(_DUPLICATE_ELSEWHERE) from exc

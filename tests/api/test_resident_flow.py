@@ -268,3 +268,25 @@ def test_saving_a_part_answers_with_that_part_and_the_new_version_only(client, w
     whole = client.get(f"{BASE}/{application_id}", headers=headers).json
     assert whole["reason"] == "丈夫去世，生活困难" and whole["consent_to_verification"] is True
     assert whole["version"] == emptied["version"] and whole["members"] == []
+
+
+def test_a_lost_race_past_the_duplicate_check_is_the_same_clear_409(client, wechat_control, monkeypatch):
+    """Two submissions for one person at the same moment both pass the check; the index stops the second."""
+    from app.services import applications
+
+    number = id_number("19520909")
+    first, second = sign_in(client, wechat_control), sign_in(client, wechat_control)
+    ids = []
+    for headers in (first, second):
+        created = client.post(BASE, json={"program": "dibao"}, headers=headers).json
+        fill_complete_draft(client, headers, created["id"], complete_applicant("吴秀珍", number))
+        ids.append(created["id"])
+    assert client.post(f"{BASE}/{ids[0]}/submit", headers=first).status_code == 200
+
+    monkeypatch.setattr(applications, "ensure_no_other_open_application", lambda *args, **kwargs: None)
+    lost = client.post(f"{BASE}/{ids[1]}/submit", headers=second)
+    assert lost.status_code == 409 and lost.json["code"] == "duplicate_open_application"
+    # Nothing of the lost submission stayed: the draft is still a draft the resident can fix or withdraw.
+    still = client.get(f"{BASE}/{ids[1]}", headers=second).json
+    assert still["progress"]["stage"] == "draft" and still["progress"]["editable"] is True
+    assert [e["stage"] for e in still["progress"]["timeline"]] == ["draft"]
