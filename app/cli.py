@@ -90,7 +90,8 @@ def seed_demo() -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command group to the app."""
     from app.jobs.checkin_jobs import COMMANDS as CHECKIN_COMMANDS
+    from app.jobs.entitlement_jobs import COMMANDS as ENTITLEMENT_COMMANDS
 
-    for command in CHECKIN_COMMANDS:
+    for command in (*CHECKIN_COMMANDS, *ENTITLEMENT_COMMANDS):
         doudi.add_command(command)
     app.cli.add_command(doudi)

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from app.domain.checkin_schedule import BadQuarter, quarter_of, quarter_start
+from app.jobs.cli_options import day_option
 from app.services.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def checkins_open_command(quarter: str | None) -> None:
 
 @click.command("checkins-remind")
 @with_appcontext
-@click.option("--on", default=None, help="the day to act for, YYYY-MM-DD (default: today)")
+@day_option
 def checkins_remind_command(on: str | None) -> None:
     """Queue the WeChat reminders of windows closing soon (never twice for one window)."""
     click.echo(f"{send_reminders_job(on)} reminders queued")
@@ -109,7 +110,7 @@ def checkins_remind_command(on: str | None) -> None:
 
 @click.command("checkins-sweep")
 @with_appcontext
-@click.option("--on", default=None, help="the day to act for, YYYY-MM-DD (default: today)")
+@day_option
 def checkins_sweep_command(on: str | None) -> None:
     """Mark windows past their grace as missed, give the village a visit task, refer repeated misses."""
     counts = sweep_job(on)

@@ -165,18 +165,16 @@ def _with_findings_on_file(application_id: str, params: dict[str, Any]) -> dict[
     return {**on_file, **given}
 
 
-def end_finished_gradual_exits(actor: StaffActor) -> int:
-    """Terminate entitlements in the caller's area whose gradual exit period has ended."""
-    on = today()
-    rows = db.session.scalars(
-        select(Entitlement)
-        .join(Area, Entitlement.area_id == Area.id)
-        .where(
-            Area.path.startswith(actor.area_path),
-            Entitlement.state == "gradual_exit",
-            Entitlement.gradual_exit_until <= on,
-        )
-    ).all()
+def end_finished_gradual_exits(actor: StaffActor | None, on: date | None = None) -> int:
+    """Terminate the entitlements whose gradual exit period has ended: in the caller's area, or everywhere when
+    the scheduler (no actor) runs it. Rows are locked and ones another run holds are skipped, so two runs at
+    the same moment never terminate one entitlement twice."""
+    query = select(Entitlement).where(
+        Entitlement.state == "gradual_exit", Entitlement.gradual_exit_until <= (on or today())
+    )
+    if actor is not None:
+        query = query.join(Area, Entitlement.area_id == Area.id).where(Area.path.startswith(actor.area_path))
+    rows = db.session.scalars(query.with_for_update(skip_locked=True, of=Entitlement)).all()
     for row in rows:
         _move(row, "terminate", actor, "渐退期满，停止保障")
     db.session.flush()

@@ -196,3 +196,27 @@ def test_reports_and_the_excel_export(app, client, staff, staff_ids, submitted):
     assert book.sheetnames == ["按环节统计", "按月统计", "备用金"]
     rows = list(book["按月统计"].iter_rows(values_only=True))
     assert rows[0][0] == "月份" and rows[10][0] == "2026-10" and float(rows[10][3]) == 1200.0
+
+
+def test_the_daily_command_ends_finished_gradual_exits_in_every_area_once(app, client, staff, staff_ids, submitted):
+    application_id, _resident = approve(client, staff, staff_ids, submitted)
+    (row,) = client.get("/api/casework/entitlements", headers=staff("reviewer")).json["items"]
+    path = f"/api/casework/entitlements/{row['id']}"
+    app.config["CASEWORK_TODAY"] = "2027-03-20"
+    post(client, f"{path}/start-review", staff("reviewer"), {"reason": "半年复核"})
+    income = {"extra_incomes": [{"member_id": None, "category": "wages", "amount": "1500.00", "note": "新就业"}]}
+    assert post(client, f"{path}/review-result", staff("reviewer"), income)["gradual_exit_until"] == "2027-10-01"
+
+    runner = app.test_cli_runner()
+    early = runner.invoke(args=["doudi", "entitlements-end-gradual-exits", "--on", "2027-09-30"])
+    assert early.exit_code == 0 and early.output.startswith("0 ")
+    assert client.get(path, headers=staff("clerk")).json["state"] == "gradual_exit"
+    due = runner.invoke(args=["doudi", "entitlements-end-gradual-exits", "--on", "2027-10-01"])
+    assert due.exit_code == 0 and due.output.startswith("1 ")
+    again = runner.invoke(args=["doudi", "entitlements-end-gradual-exits", "--on", "2027-10-02"])
+    assert again.output.startswith("0 ")
+    ended = client.get(path, headers=staff("clerk")).json
+    assert ended["state"] == "terminated" and [e["action"] for e in ended["events"]][-1] == "terminate"
+    assert client.get("/api/public/notices/long-term?area=341602100").json["items"] == []
+    bad = runner.invoke(args=["doudi", "entitlements-end-gradual-exits", "--on", "十月一日"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
