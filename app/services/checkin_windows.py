@@ -111,6 +111,13 @@ def send_reminders(on: date) -> list[str]:
     template = current_app.config.get(setting) or default
     base_url = current_app.config.get("RESIDENT_H5_URL") or ""
     queued = []
+    entitled_by = dict(
+        db.session.execute(
+            select(Entitlement.id, Entitlement.application_id).where(
+                Entitlement.id.in_({w.entitlement_id for w in windows})
+            )
+        ).all()
+    )
     for window in windows:
         policy, _ = policy_for_area(db.session.get(Area, window.area_id), window.opens_on)
         dates = schedule.WindowDates(window.opens_on, window.closes_on, window.grace_until)
@@ -121,7 +128,10 @@ def send_reminders(on: date) -> list[str]:
             if db.session.scalar(select(Notification.id).where(Notification.event_key == key)):
                 continue
             notification = Notification(
-                event_key=key, account_id=account.id, template_id=template,
+                # Linked to the entitlement's application, so the township's retry of failed messages
+                # (`retry_failed`, by area) covers reminders too.
+                event_key=key, application_id=entitled_by[window.entitlement_id], account_id=account.id,
+                template_id=template,
                 data={"first": "请完成本季度的打卡签到", "keyword1": window.quarter,
                       "keyword2": f"{window.closes_on.isoformat()}前", "remark": "打开“我的保障”拍一张正面照片即可完成。"},
                 url=f"{base_url}#/checkins" if base_url else None, client_msg_id=client_msg_id(key),

@@ -69,10 +69,15 @@ def test_a_quarter_windows_reminders_self_guardian_miss_visit_and_assisted_check
     assert foreign.status_code == 404 and foreign.json["code"] == "checkin_window_not_found"
 
     # Reminders go out within 7 days of closing, once per window, however often the command runs.
+    # WeChat is busy for the first one: it fails, and the township's retry of failed messages sends it.
     assert "0 reminders" in run_cli(app, "checkins-remind")
     app.config["CASEWORK_TODAY"] = "2026-10-25"
+    wechat_control.inject_fault("cgi-bin/message/template/send", 45009, "busy", times=1)
     assert "3 reminders" in run_cli(app, "checkins-remind")
     assert "0 reminders" in run_cli(app, "checkins-remind")
+    assert len([m for m in wechat_control.sent_messages() if m["template_id"] == REMINDER]) == 2
+    assert client.post("/api/casework/notifications/retry", headers=staff("clerk")).json == {"count": 1}
+    assert client.post("/api/casework/notifications/retry", headers=staff("clerk")).json == {"count": 0}
     reminders = [m for m in wechat_control.sent_messages() if m["template_id"] == REMINDER]
     assert len(reminders) == 3 and len({m["client_msg_id"] for m in reminders}) == 3
 
