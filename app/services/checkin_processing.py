@@ -31,7 +31,7 @@ from app.services.checkin_outcomes import apply_face_result
 from app.services.policies import policy_for_area
 from app.services.storage import read_bytes
 
-MAX_PHOTOS_COMPARED = 2000
+MAX_PHOTOS_COMPARED = 2000  # other people's newest photos compared for reuse (one's own: all of them)
 
 
 def face_settings() -> FaceSettings:
@@ -143,23 +143,25 @@ def gather_facts(checkin: Checkin, settings: FaceSettings) -> anomalies.CheckinF
 
 
 def _earlier_photos(checkin: Checkin) -> tuple[anomalies.PhotoSeen, ...]:
-    rows = db.session.execute(
-        select(
-            Checkin.person_id,
-            CheckinWindow.quarter,
-            Checkin.face_hash,
-            Checkin.face_hash_mirrored,
-            Checkin.embedding,
-        )
-        .join(CheckinWindow, CheckinWindow.id == Checkin.window_id)
-        .where(Checkin.id != checkin.id, Checkin.face_hash.is_not(None))
-        .where(Checkin.window_id != checkin.window_id)  # earlier quarters and other people, not retakes
+    """Photos to compare for reuse: all of this person's earlier ones, however old (an old photo of the
+    beneficiary sent again is the reuse that matters most), and the newest MAX_PHOTOS_COMPARED of others."""
+    columns = select(
+        Checkin.person_id, CheckinWindow.quarter, Checkin.face_hash, Checkin.face_hash_mirrored, Checkin.embedding
+    ).join(CheckinWindow, CheckinWindow.id == Checkin.window_id)
+    earlier = columns.where(
+        Checkin.id != checkin.id,
+        Checkin.face_hash.is_not(None),
+        Checkin.window_id != checkin.window_id,  # earlier quarters and other people, not retakes
+    )
+    own = db.session.execute(earlier.where(Checkin.person_id == checkin.person_id)).all()
+    others = db.session.execute(
+        earlier.where(Checkin.person_id != checkin.person_id)
         .order_by(Checkin.received_at.desc())
         .limit(MAX_PHOTOS_COMPARED)
     ).all()
     return tuple(
         anomalies.PhotoSeen(person, quarter, FaceHash(plain, mirrored), unpack_embedding(embedding))
-        for person, quarter, plain, mirrored, embedding in rows
+        for person, quarter, plain, mirrored, embedding in [*own, *others]
     )
 
 

@@ -7,10 +7,12 @@ import io
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, Checkin, Entitlement, FieldVisit
+from app.services import checkin_processing
 from app.services.sync_outbox import relay_pending
 from tests.checkins.conftest import QUARTER, card_photo, enroll_reference, run_cli, selfie, upload_checkin
 from tests.face import samples
@@ -252,7 +254,12 @@ def test_repeated_misses_and_absence_go_to_the_township_and_a_later_checkin_clea
     assert len(closed) == 3 and {c["fields"]["status"] for c in closed} == {"done"}
 
 
-def test_the_same_photo_next_quarter_is_flagged_a_new_one_is_not(app, client, staff, beneficiary):
+@pytest.mark.parametrize("others_compared", [2000, 0], ids=["default", "no-others-compared"])
+def test_the_same_photo_next_quarter_is_flagged_a_new_one_is_not(
+    app, client, staff, beneficiary, monkeypatch, others_compared
+):
+    """One's own earlier photos are always compared, however many other people checked in since."""
+    monkeypatch.setattr(checkin_processing, "MAX_PHOTOS_COMPARED", others_compared)
     person = beneficiary()
     enroll_reference(client, staff("assistant"), person.person_id, card_photo(samples.lfw_face(0)))
     _open(app, "2026Q4", "2027Q1", "2027Q2")
