@@ -108,18 +108,16 @@ def report(meter: Meter, top: int, show_sql: bool) -> None:
             for statement in statements:
                 print(f"    {statement}")
     print(f"\n  {'':<12}{'cpu p50 ms':>12}{'wall p50 ms':>13}{'statements':>12}")
-    total_cpu = total_wall = total_statements = 0.0
-    journey_kinds = [k for k in meter.cpu if not k.startswith("(")]
-    for kind in meter.cpu:
-        if kind.startswith("(") and kind == next(k for k in meter.cpu if k.startswith("(")):
-            kinds = len(journey_kinds)
-            print(
-                f"  {'per request':<12}{total_cpu / kinds:>12.2f}{total_wall / kinds:>13.2f}"
-                f"{total_statements / kinds:>12.1f}"
-            )
-        cpu, wall = statistics.median(meter.cpu[kind]), statistics.median(meter.wall[kind])
-        statements = statistics.mean(meter.statements[kind])
-        total_cpu, total_wall, total_statements = total_cpu + cpu, total_wall + wall, total_statements + statements
+    figures = {
+        kind: (statistics.median(meter.cpu[kind]), statistics.median(meter.wall[kind]), statistics.mean(meter.statements[kind]))
+        for kind in meter.cpu
+    }
+    journey = [figures[k] for k in figures if not k.startswith("(")]  # "(healthz)", "(me)": yardsticks
+    for kind, (cpu, wall, statements) in figures.items():
+        if kind.startswith("(") and journey:
+            cpu_mean, wall_mean, statements_mean = (statistics.mean(column) for column in zip(*journey, strict=True))
+            print(f"  {'per request':<12}{cpu_mean:>12.2f}{wall_mean:>13.2f}{statements_mean:>12.1f}")
+            journey = []
         print(f"  {kind:<12}{cpu:>12.2f}{wall:>13.2f}{statements:>12.1f}")
     if meter.profiler:
         by_package(pstats.Stats(meter.profiler), sum(len(meter.cpu[k]) for k in meter.cpu if meter.profile_kind in (k, "all")))

@@ -54,6 +54,8 @@ def _save_row_part_of_own_application(actor: ResidentActor, application_id: str,
     application: 404; one past editing: 409; the bound applicant changing a returned one: allowed).
     The version goes up as the ORM's version counter would, so concurrent saves still conflict.
     """
+    if len(application_id) > 36:  # no such id; the general path answers 404
+        return None
     table = Application.__table__
     statement = (
         update(table)
@@ -65,7 +67,7 @@ def _save_row_part_of_own_application(actor: ResidentActor, application_id: str,
         .values(**values, version=table.c.version + 1, updated_at=utcnow())
         .returning(*table.c)
     )
-    return db.session.execute(statement).first() if len(application_id) <= 36 else None
+    return db.session.execute(statement).first()
 
 
 def _set_person_id_number(person: Person, number: str | None) -> None:

@@ -89,10 +89,9 @@ def open_windows(quarter: str) -> int:
     return created
 
 
-def reminder_recipients(window: CheckinWindow) -> list[ResidentAccount]:
+def reminder_recipients(window: CheckinWindow, entitlement: Entitlement) -> list[ResidentAccount]:
     """The person's own bound account(s) and the account that applied for them (guardian, proxy)."""
     person = db.session.get(Person, window.person_id)
-    entitlement = db.session.get(Entitlement, window.entitlement_id)
     condition = ResidentAccount.id == entitlement.application.created_by_account_id
     if person.id_number_hash:
         bound = select(Person.id).where(Person.id_number_hash == person.id_number_hash)
@@ -111,26 +110,20 @@ def send_reminders(on: date) -> list[str]:
     template = current_app.config.get(setting) or default
     base_url = current_app.config.get("RESIDENT_H5_URL") or ""
     queued = []
-    entitled_by = dict(
-        db.session.execute(
-            select(Entitlement.id, Entitlement.application_id).where(
-                Entitlement.id.in_({w.entitlement_id for w in windows})
-            )
-        ).all()
-    )
     for window in windows:
         policy, _ = policy_for_area(db.session.get(Area, window.area_id), window.opens_on)
         dates = schedule.WindowDates(window.opens_on, window.closes_on, window.grace_until)
         if not schedule.reminder_due(on, dates, policy.checkin_reminder_days):
             continue
-        for account in reminder_recipients(window):
+        entitlement = db.session.get(Entitlement, window.entitlement_id)
+        for account in reminder_recipients(window, entitlement):
             key = f"checkin-reminder:{window.id}:{account.id}"
             if db.session.scalar(select(Notification.id).where(Notification.event_key == key)):
                 continue
             notification = Notification(
                 # Linked to the entitlement's application, so the township's retry of failed messages
                 # (`retry_failed`, by area) covers reminders too.
-                event_key=key, application_id=entitled_by[window.entitlement_id], account_id=account.id,
+                event_key=key, application_id=entitlement.application_id, account_id=account.id,
                 template_id=template,
                 data={"first": "请完成本季度的打卡签到", "keyword1": window.quarter,
                       "keyword2": f"{window.closes_on.isoformat()}前", "remark": "打开“我的保障”拍一张正面照片即可完成。"},

@@ -106,6 +106,22 @@ def resident_token(account: ResidentAccount) -> str:
     return issue_token(current_app.config["SECRET_KEY"], RESIDENT, {"a": account.id, "v": account.token_version})
 
 
+# Every resident request starts here, so it asks for the few columns an actor holds (the bound person's in
+# the same query) rather than loading ORM objects it would not use.
+_ACTOR_QUERY = (
+    select(
+        ResidentAccount.id.label("account_id"),
+        ResidentAccount.openid,
+        ResidentAccount.token_version,
+        Person.id.label("person_id"),
+        Person.id_number_hash.label("id_hash"),
+        Person.name,
+    )
+    .outerjoin(Person, ResidentAccount.person_id == Person.id)
+    .where(ResidentAccount.id == bindparam("account_id"))
+)
+
+
 def resident_from_token(token: str) -> ResidentActor:
     """The resident a bearer token belongs to, or NotSignedIn."""
     try:
@@ -121,22 +137,6 @@ def resident_from_token(token: str) -> ResidentActor:
     return ResidentActor(
         account_id=row.account_id, openid=row.openid, person_id=row.person_id, id_hash=row.id_hash, name=row.name
     )
-
-
-# Every resident request starts here, so it asks for the few columns an actor holds (the bound person's in
-# the same query) rather than loading ORM objects it would not use.
-_ACTOR_QUERY = (
-    select(
-        ResidentAccount.id.label("account_id"),
-        ResidentAccount.openid,
-        ResidentAccount.token_version,
-        Person.id.label("person_id"),
-        Person.id_number_hash.label("id_hash"),
-        Person.name,
-    )
-    .outerjoin(Person, ResidentAccount.person_id == Person.id)
-    .where(ResidentAccount.id == bindparam("account_id"))
-)
 
 
 def bind_identity(actor: ResidentActor, name: str, id_number: str, phone: str) -> ResidentAccount:
