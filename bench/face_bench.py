@@ -88,10 +88,11 @@ def run_worker(directory: Path, groups: dict[str, list[str]], rounds: int, threa
     from app.face import DEFAULT_SETTINGS as SETTINGS
     from app.face import FaceEngine, enroll, verify
     from app.face.detect import choose_face, find_faces
-    from app.face.embed import align_face, cosine_similarity
+    from app.face.embed import align_face
     from app.face.image import decode_image
     from app.face.models import DETECTOR, RECOGNIZER, read_model
     from app.face.phash import face_hash
+    from app.face.vectors import cosine_similarity
     from app.face.verify import decide
     from app.services.checkin_face import process_selfie
 

@@ -96,12 +96,17 @@ class Client:
         return payload
 
 
-async def resident(client: Client, code: str, user: int, users: int, stop_at: float) -> None:
-    """Sign in once, then draft → parts → submit → detail → withdraw, again and again until stop_at."""
+async def sign_in(client: Client, code: str) -> None:
+    """Exchange the WeChat code for a session; the client sends its token from then on."""
     signed_in = json.loads(
         await client.call("sign_in", "POST", "/api/resident/auth/wechat", 200, {"code": code})
     )
     client.headers = {"Authorization": f"Bearer {signed_in['token']}"}
+
+
+async def resident(client: Client, code: str, user: int, users: int, stop_at: float) -> None:
+    """Sign in once, then draft → parts → submit → detail → withdraw, again and again until stop_at."""
+    await sign_in(client, code)
     iteration = 0
     while time.perf_counter() < stop_at:
         serial = iteration * users + user
@@ -168,10 +173,7 @@ async def loop_on(client: Client, kind: str, path: str, stop_at: float) -> None:
 
 async def signed_in_loop(client: Client, code: str, stop_at: float) -> None:
     """Sign in, then GET /api/resident/me until stop_at."""
-    signed_in = json.loads(
-        await client.call("sign_in", "POST", "/api/resident/auth/wechat", 200, {"code": code})
-    )
-    client.headers = {"Authorization": f"Bearer {signed_in['token']}"}
+    await sign_in(client, code)
     await loop_on(client, "me", "/api/resident/me", stop_at)
 
 

@@ -215,7 +215,7 @@ def complete_review(body: dict, entitlement_id: str) -> dict:
 def end_gradual_exits() -> dict:
     """Terminate the entitlements in my area whose gradual-exit period has ended."""
     with transaction():
-        return {"count": benefits_entitlements.end_finished_gradual_exits(current_staff())}
+        return {"count": benefits_entitlements.end_finished_gradual_exits(current_staff(), today())}
 
 
 @blp.route("/reserve-funds/<township_code>", methods=["GET"])

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from app.domain.checkin_geo import distance_m
 from app.face.phash import SAME_PHOTO_MAX_BITS, FaceHash
+from app.face.vectors import cosine_similarity
 
 # Every edit of one photo keeps its embedding this close (tests/face); two genuine selfies of one person
 # taken months apart rarely do. Together with a close pHash it marks "the same photo sent again".
@@ -29,7 +28,6 @@ MESSAGES = {
     "after_death": "登记的死亡日期为{died_on}，之后仍有打卡，请立即核实。",
     "face_matches_other_person": "照片中的人脸与另一位保障对象的登记照片一致（相似度{similarity}），请核实是否代打卡。",
 }
-CODES = tuple(MESSAGES)
 
 
 @dataclass(frozen=True)
@@ -86,11 +84,6 @@ class CheckinFacts:
     match_at: float = 0.52
 
 
-def _cosine(first: Sequence[float], second: Sequence[float]) -> float:
-    a, b = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
-    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b / norm) if norm else 0.0
-
 
 def device_many_people(facts: CheckinFacts) -> Signal | None:
     """One phone checking in more different beneficiaries this quarter than the policy allows."""
@@ -125,7 +118,7 @@ def photo_reused(facts: CheckinFacts) -> list[Signal]:
         if bits > SAME_PHOTO_MAX_BITS:
             continue
         both = facts.embedding is not None and seen.embedding is not None
-        if both and _cosine(facts.embedding, seen.embedding) < SAME_PHOTO_MIN_SIMILARITY:
+        if both and cosine_similarity(facts.embedding, seen.embedding) < SAME_PHOTO_MIN_SIMILARITY:
             continue
         code = (
             "photo_reused_same_person" if seen.person_id == facts.person_id else "photo_reused_other_person"
@@ -147,7 +140,7 @@ def face_matches_other_person(facts: CheckinFacts) -> Signal | None:
         return None
     best = max(
         (
-            _cosine(facts.embedding, other.embedding)
+            cosine_similarity(facts.embedding, other.embedding)
             for other in facts.other_faces
             if other.person_id != facts.person_id
         ),

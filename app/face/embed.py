@@ -9,6 +9,7 @@ import numpy as np
 
 from app.face.detect import DetectedFace
 from app.face.models import FaceModelUnavailable
+from app.face.vectors import EMBEDDING_SIZE, normalise
 
 CHIP_SIZE = 112
 # Where SFace (and ArcFace) expect the five landmarks in the 112x112 chip; OpenCV's alignCrop uses the same.
@@ -16,7 +17,6 @@ TEMPLATE = np.array(
     [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041]],
     dtype=np.float64,
 )
-EMBEDDING_SIZE = 128
 
 
 def similarity_transform(source: np.ndarray, target: np.ndarray = TEMPLATE) -> np.ndarray:
@@ -65,14 +65,3 @@ class SFaceEmbedder:
         if vector.shape != (EMBEDDING_SIZE,):
             raise FaceModelUnavailable(f"SFace returned shape {vector.shape}, expected ({EMBEDDING_SIZE},)")
         return normalise(vector)
-
-
-def normalise(vector: np.ndarray) -> np.ndarray:
-    """`vector` scaled to unit length (a zero vector stays zero)."""
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
-
-
-def cosine_similarity(first: np.ndarray, second: np.ndarray) -> float:
-    """Cosine similarity of two embeddings (both normalised here, whatever they were given as)."""
-    return float(np.dot(normalise(np.asarray(first)), normalise(np.asarray(second))))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -10,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from app.face.detect import FaceStatus
-from app.face.embed import EMBEDDING_SIZE, cosine_similarity
 from app.face.engine import FaceAnalysis, FaceEngine, default_engine
 from app.face.phash import FaceHash
 from app.face.settings import DEFAULT_SETTINGS, FaceSettings
+from app.face.vectors import EMBEDDING_SIZE, cosine_similarity, pack_embedding, unpack_embedding
 
 
 class Decision(StrEnum):
@@ -76,19 +75,18 @@ class Reference:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form: the embedding as base64 of little-endian float32 (512 bytes)."""
-        packed = base64.b64encode(self.vector().astype("<f4").tobytes()).decode("ascii")
         return {
             "model_id": self.model_id,
-            "embedding": packed,
+            "embedding": pack_embedding(self.vector()),
             "face_hash": {"plain": self.face_hash.plain, "mirrored": self.face_hash.mirrored},
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reference:
         """Rebuild a Reference from `as_dict` output; raises ValueError on a malformed embedding."""
-        vector = np.frombuffer(base64.b64decode(data["embedding"], validate=True), dtype="<f4")
-        if vector.shape != (EMBEDDING_SIZE,):
-            raise ValueError(f"a reference embedding has {EMBEDDING_SIZE} values, not {vector.size}")
+        vector = unpack_embedding(data["embedding"])
+        if vector is None:
+            raise ValueError(f"a reference embedding must be {EMBEDDING_SIZE} float32 values in base64")
         hashes = data["face_hash"]
         return cls(
             embedding=tuple(float(value) for value in vector),

@@ -10,14 +10,13 @@ a no-op once made), `checkins-remind` (one reminder per window and recipient, ev
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from app.domain.checkin_schedule import BadQuarter, quarter_of, quarter_start
-from app.jobs.cli_options import day_option
+from app.jobs.cli_options import day_of, day_option
 from app.services.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -57,18 +56,12 @@ def selfie_arrived_job(sha256: str) -> int:
     return len(ids)
 
 
-def _today(on: str | None) -> date:
-    from app.services.casework_access import today
-
-    return date.fromisoformat(on) if on else today()
-
-
 def open_windows_job(quarter: str | None = None) -> int:
     """Open the windows of a quarter (the current one by default); returns how many were new."""
     from app.services.checkin_windows import open_windows
 
     with transaction():
-        return open_windows(quarter or quarter_of(_today(None)))
+        return open_windows(quarter or quarter_of(day_of(None)))
 
 
 def send_reminders_job(on: str | None = None) -> int:
@@ -76,7 +69,7 @@ def send_reminders_job(on: str | None = None) -> int:
     from app.services.checkin_windows import send_reminders
 
     with transaction():
-        return len(send_reminders(_today(on)))
+        return len(send_reminders(day_of(on)))
 
 
 def sweep_job(on: str | None = None) -> dict[str, int]:
@@ -84,7 +77,7 @@ def sweep_job(on: str | None = None) -> dict[str, int]:
     from app.services.checkin_outcomes import sweep
 
     with transaction():
-        return sweep(_today(on))
+        return sweep(day_of(on))
 
 
 @click.command("checkins-open")

@@ -4,12 +4,10 @@ stays on the rolls because no one pressed the button (the township's endpoint do
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 
-from app.jobs.cli_options import day_option
+from app.jobs.cli_options import day_of, day_option
 from app.services.transaction import transaction
 
 
@@ -18,7 +16,7 @@ def end_gradual_exits_job(on: str | None = None) -> int:
     from app.services.benefits_entitlements import end_finished_gradual_exits
 
     with transaction():
-        return end_finished_gradual_exits(None, date.fromisoformat(on) if on else None)
+        return end_finished_gradual_exits(None, day_of(on))
 
 
 @click.command("entitlements-end-gradual-exits")

@@ -53,6 +53,7 @@ def _save_row_part_of_own_application(actor: ResidentActor, application_id: str,
     None when that does not hold; the general path then finds out why (someone else's or a missing
     application: 404; one past editing: 409; the bound applicant changing a returned one: allowed).
     The version goes up as the ORM's version counter would, so concurrent saves still conflict.
+    Its WHERE is the creator half of `applications.visible_to` plus `EDITABLE_STAGES`: change them together.
     """
     if len(application_id) > 36:  # no such id; the general path answers 404
         return None

@@ -165,12 +165,12 @@ def _with_findings_on_file(application_id: str, params: dict[str, Any]) -> dict[
     return {**on_file, **given}
 
 
-def end_finished_gradual_exits(actor: StaffActor | None, on: date | None = None) -> int:
+def end_finished_gradual_exits(actor: StaffActor | None, on: date) -> int:
     """Terminate the entitlements whose gradual exit period has ended: in the caller's area, or everywhere when
     the scheduler (no actor) runs it. Rows are locked and ones another run holds are skipped, so two runs at
     the same moment never terminate one entitlement twice."""
     query = select(Entitlement).where(
-        Entitlement.state == "gradual_exit", Entitlement.gradual_exit_until <= (on or today())
+        Entitlement.state == "gradual_exit", Entitlement.gradual_exit_until <= on
     )
     if actor is not None:
         query = query.join(Area, Entitlement.area_id == Area.id).where(Area.path.startswith(actor.area_path))

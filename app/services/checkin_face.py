@@ -9,7 +9,6 @@ ever suspended on this result alone.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,6 @@ from app.face import (
     Verdict,
     default_engine,
 )
-from app.face.embed import EMBEDDING_SIZE
 from app.face.verify import reason as face_reason
 from app.face.verify import verdict_for
 
@@ -67,17 +65,3 @@ def process_selfie(
     )
     return SelfieResult(verdict, analysis.embedding)
 
-
-def pack_embedding(vector: np.ndarray | None) -> str | None:
-    """Base64 of little-endian float32, as `Reference.as_dict` stores embeddings."""
-    if vector is None:
-        return None
-    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
-
-
-def unpack_embedding(text: str | None) -> np.ndarray | None:
-    """The embedding stored by `pack_embedding` (None for missing or malformed values)."""
-    if not text:
-        return None
-    vector = np.frombuffer(base64.b64decode(text), dtype="<f4")
-    return vector if vector.shape == (EMBEDDING_SIZE,) else None

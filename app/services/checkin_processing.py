@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from app.domain import checkin_anomalies as anomalies
 from app.extensions import db
 from app.face import DEFAULT_SETTINGS, FaceHash, FaceSettings, Reference
+from app.face.vectors import pack_embedding, unpack_embedding
 from app.models import (
     Area,
     Checkin,
@@ -26,7 +27,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.services.casework_access import CHINA
-from app.services.checkin_face import pack_embedding, process_selfie, unpack_embedding
+from app.services.checkin_face import process_selfie
 from app.services.checkin_outcomes import apply_face_result
 from app.services.policies import policy_for_area
 from app.services.storage import read_bytes

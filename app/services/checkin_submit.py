@@ -20,7 +20,7 @@ from app.services.actors import ResidentActor
 from app.services.attachments import download_wechat_photo, store_file
 from app.services.casework_access import today
 from app.services.checkin_processing import resident_result
-from app.services.checkin_windows import window_for_resident, windows_of_resident
+from app.services.checkin_windows import window_for_resident
 
 CLOSED_STATUSES = ("checked_in",)
 
@@ -82,7 +82,10 @@ def checkin_view(checkin: Checkin, window: CheckinWindow) -> dict[str, Any]:
 def checkin_for_resident(actor: ResidentActor, checkin_id: str) -> dict[str, Any]:
     """One of this resident's check-ins, or 404 (others' check-ins are never shown)."""
     checkin = db.session.get(Checkin, checkin_id) if len(checkin_id) <= 36 else None
-    visible = {w.id: w for w in windows_of_resident(actor)}
-    if checkin is None or checkin.window_id not in visible:
+    try:
+        window = window_for_resident(actor, checkin.window_id) if checkin is not None else None
+    except NotFound:
+        window = None
+    if window is None:
         raise NotFound("没有找到这次打卡", code="checkin_not_found")
-    return checkin_view(checkin, visible[checkin.window_id])
+    return checkin_view(checkin, window)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import joinedload
 
 from app.domain.id_numbers import parse_id_number
 from app.errors import AppError, Conflict, NotSignedIn, ServiceUnavailable
@@ -163,8 +164,8 @@ def bind_identity(actor: ResidentActor, name: str, id_number: str, phone: str) -
 
 
 def account_of(actor: ResidentActor) -> ResidentAccount:
-    """The account row of the acting resident."""
-    return db.session.get(ResidentAccount, actor.account_id)
+    """The account row of the acting resident, with its bound person (every caller reads it)."""
+    return db.session.get(ResidentAccount, actor.account_id, options=[joinedload(ResidentAccount.person)])
 
 
 def account_view(account: ResidentAccount) -> dict:

@@ -225,6 +225,9 @@ def test_a_nul_character_anywhere_is_refused_before_it_reaches_the_database(clie
         client.put(f"{url}/members", json={"members": [{"name": "李\u0000四"}]}, headers=headers),
         client.get(url + "%00", headers=headers),
         client.get("/api/public/areas", query_string={"parent": "3416\u000002"}),
+        client.get("/api/public/areas?parent=341602&parent=3416%0002"),  # in a repeated parameter
+        client.get("/api/public/areas?par%00ent=341602"),  # in a parameter's name
+        client.post(f"{url}/attachments", data={"kind": "other", "kind\u0000": "x"}, headers=headers),
     ):
         assert_error_body(response, 400, "invalid_characters")
     assert client.get(url, headers=headers).json["reason"] is None
