@@ -17,10 +17,10 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import StoredFile
+from app.services.images import THUMBNAIL_SIDE, jpeg_bytes
 from app.services.storage import read_bytes, write_atomically
 
 log = logging.getLogger(__name__)
-THUMBNAIL_SIDE = 320
 
 
 def thumbnail_path(sha256: str) -> Path:
@@ -38,9 +38,7 @@ def make_thumbnail(sha256: str) -> str:
         return "exists"
     image = Image.open(io.BytesIO(read_bytes(stored.storage_key)))
     image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, "JPEG", quality=80)
-    write_atomically(target, buffer.getvalue())
+    write_atomically(target, jpeg_bytes(image, 80))
     return "made"
 
 

@@ -10,7 +10,6 @@ lease lets the next poll (or a worker starting up) enqueue the photo again.
 from __future__ import annotations
 
 import importlib
-import io
 import threading
 from datetime import timedelta
 from typing import Any
@@ -23,10 +22,10 @@ import ocr
 from app.extensions import db
 from app.models import IdPhotoRead, StoredFile
 from app.models.types import utcnow
+from app.services.images import THUMBNAIL_SIDE, jpeg_bytes
 from app.services.storage import put_derived, read_bytes
 
 MAX_ATTEMPTS = 4  # the first run and RQ's three retries
-THUMBNAIL_SIDE = 320
 NO_CARD_MESSAGE = "照片里没有找到身份证，请把身份证放平、拍清楚后重新上传"
 READ_ERROR_MESSAGE = "暂时没能读出这张照片，请稍后重新上传，或直接手动填写"
 
@@ -86,16 +85,12 @@ def derive_clean_copies(sha256: str, data: bytes) -> dict[str, str]:
     prepared = ocr.prepare_image(data)
     clean = Image.new("RGB", prepared.image.size)
     clean.paste(prepared.image)  # a new image carries none of the original's info (EXIF, ICC, comments)
-    normalised = put_derived("id-photos", sha256, _jpeg(clean, 90))
+    normalised = put_derived("id-photos", sha256, jpeg_bytes(clean, 90))
     clean.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    thumbnail = put_derived("id-photo-thumbs", sha256, _jpeg(clean, 80))
+    thumbnail = put_derived("id-photo-thumbs", sha256, jpeg_bytes(clean, 80))
     return {"normalised_key": normalised, "thumbnail_key": thumbnail}
 
 
-def _jpeg(image: Image.Image, quality: int) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality, exif=b"")
-    return buffer.getvalue()
 
 
 def _lease() -> timedelta:

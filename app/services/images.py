@@ -11,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from app.errors import AppError
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+THUMBNAIL_SIDE = 320  # the longest side of every thumbnail we make, in pixels
 
 
 class ImageRejected(AppError):
@@ -56,3 +57,10 @@ def inspect_image(data: bytes, max_pixels: int, max_side: int) -> ImageInfo:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ImageRejected("文件不是完整的照片（可能已损坏），请重新拍摄或选择照片", code="not_an_image") from exc
     return ImageInfo(ALLOWED_FORMATS[fmt], width, height)
+
+
+def jpeg_bytes(image: Image.Image, quality: int) -> bytes:
+    """`image` as a JPEG with no EXIF (no place, no device, no time)."""
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG", quality=quality, exif=b"")
+    return buffer.getvalue()
